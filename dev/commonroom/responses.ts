@@ -1,0 +1,106 @@
+/** Builders for the simulator's HTTP answers, all carrying the X-RateLimit headers. */
+import type { RateLimitSnapshot } from "./rate-limit.js";
+import { DOCS_URL } from "./seed.js";
+import type { BodyStyle } from "./types.js";
+
+export function rateLimitHeaders(rate: RateLimitSnapshot): Record<string, string> {
+  return {
+    "X-RateLimit-Limit": String(rate.limit),
+    "X-RateLimit-Remaining": String(rate.remaining),
+  };
+}
+
+export function json(
+  status: number,
+  body: unknown,
+  rate: RateLimitSnapshot,
+  extra: Record<string, string> = {},
+): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: {
+      "Content-Type": "application/json; charset=utf-8",
+      ...rateLimitHeaders(rate),
+      ...extra,
+    },
+  });
+}
+
+export function text(
+  status: number,
+  body: string,
+  rate: RateLimitSnapshot,
+  contentType = "text/plain; charset=utf-8",
+): Response {
+  return new Response(body, {
+    status,
+    headers: { "Content-Type": contentType, ...rateLimitHeaders(rate) },
+  });
+}
+
+export function empty(status: number, rate: RateLimitSnapshot): Response {
+  return new Response(null, { status, headers: rateLimitHeaders(rate) });
+}
+
+/** A success whose body the spec leaves undeclared, in the configured style. */
+export function styled(
+  status: number,
+  style: BodyStyle,
+  defaults: { json: unknown; text: string },
+  rate: RateLimitSnapshot,
+): Response {
+  if (style === "empty") return empty(status, rate);
+  if (style === "text") return text(status, defaults.text, rate);
+  if (style === "json") return json(status, defaults.json, rate);
+  if ("text" in style) return text(status, style.text, rate);
+  return json(status, style.json, rate);
+}
+
+export const invalidRequest = (rate: RateLimitSnapshot): Response =>
+  json(400, { reason: "invalid-request-body", docs: DOCS_URL }, rate);
+
+export const tokenNotValid = (rate: RateLimitSnapshot): Response =>
+  json(401, { reason: "Token not valid" }, rate);
+
+export interface RateLimitedShape {
+  waitMs: number;
+  /** Epoch seconds. */
+  resetAt: number;
+  retryAfter: string;
+  omit?: ("body" | "reset" | "retryAfter")[];
+}
+
+/** The spec's RateLimited response. */
+export function rateLimited(rate: RateLimitSnapshot, shape: RateLimitedShape): Response {
+  const headers: Record<string, string> = {
+    ...rateLimitHeaders({ ...rate, remaining: 0 }),
+    "Content-Type": "application/json; charset=utf-8",
+  };
+  const omit = new Set(shape.omit ?? []);
+  if (!omit.has("reset")) headers["X-RateLimit-Reset"] = String(shape.resetAt);
+  if (!omit.has("retryAfter")) headers["Retry-After"] = shape.retryAfter;
+  if (omit.has("body")) {
+    delete headers["Content-Type"];
+    return new Response(null, { status: 429, headers });
+  }
+  const body = {
+    reason: "Rate limit exceeded",
+    rateLimit: {
+      intervalLimit: rate.limit,
+      intervalRemaining: 0,
+      intervalResetSeconds: rate.intervalMs / 1000,
+      waitMs: shape.waitMs,
+    },
+  };
+  return new Response(JSON.stringify(body), { status: 429, headers });
+}
+
+/** The 429 of the real limiter, from its window. */
+export function rateLimitedByWindow(rate: RateLimitSnapshot, now: number): Response {
+  const waitMs = Math.max(0, rate.resetAtMs - now);
+  return rateLimited(rate, {
+    waitMs,
+    resetAt: Math.ceil(rate.resetAtMs / 1000),
+    retryAfter: new Date(rate.resetAtMs).toISOString(),
+  });
+}
