@@ -1,0 +1,216 @@
+/**
+ * The one place where an HTTP answer (or the lack of one) becomes a CommonRoomError.
+ * Only safe facts are kept: operation, status, method, path, an error code, Common Room's
+ * own `reason`. Never headers, never the request config, never the axios error itself.
+ */
+import { CommonRoomError } from "./errors.js";
+
+export const FALLBACK_RATE_LIMIT_WAIT_MS = 1000;
+const SNIPPET_CHARS = 120;
+const REDACTED = "[REDACTED]";
+
+/** Replaces every occurrence of each non-empty secret in `text`. */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret && out.includes(secret)) out = out.split(secret).join(REDACTED);
+  }
+  return out;
+}
+
+export interface HttpAnswer {
+  operation: string;
+  method: string;
+  /** The request path below the API base, e.g. "/tags/abc". */
+  path: string;
+  status: number;
+  /** Lower-case header names, as axios gives them. */
+  headers: Record<string, unknown>;
+  bodyText: string;
+  /** Current time in epoch ms, for X-RateLimit-Reset and Retry-After. */
+  now: number;
+  secrets: readonly string[];
+}
+
+/** Classifies a non-2xx answer. */
+export function classifyHttpError(answer: HttpAnswer): CommonRoomError {
+  const { operation, method, path, status, secrets } = answer;
+  const body = parseJsonOrUndefined(answer.bodyText);
+  const reason = reasonOf(body);
+  const safeReason = reason === undefined ? undefined : redactSecrets(clip(reason), secrets);
+  const details = { method, path };
+  const base = { operation, httpStatus: status, details, reason: safeReason };
+  const say = (text: string) => `Common Room answered ${status} to ${operation}: ${text}`;
+
+  if (status === 401 || status === 403) {
+    return new CommonRoomError({
+      ...base,
+      kind: "unauthorized",
+      message: say(safeReason ?? "the API token was refused"),
+    });
+  }
+  if (status === 404) {
+    const what = notFoundSubject(path);
+    return new CommonRoomError({
+      ...base,
+      kind: "not_found",
+      message: say(what ?? safeReason ?? "Not found"),
+    });
+  }
+  if (status === 409) {
+    return new CommonRoomError({
+      ...base,
+      kind: "conflict",
+      message: say(safeReason ?? "Conflict"),
+    });
+  }
+  if (status === 429) {
+    const waitMs = rateLimitWaitMs(body, answer.headers, answer.now);
+    return new CommonRoomError({
+      ...base,
+      kind: "rate_limited",
+      waitMs,
+      message: say(`rate limited; asked to wait ${waitMs} ms`),
+    });
+  }
+  if (status >= 500) {
+    return new CommonRoomError({
+      ...base,
+      kind: "upstream",
+      message: say(safeReason ?? "server error"),
+    });
+  }
+  if (status >= 400) {
+    const text = safeReason ?? snippetOrNothing(answer.bodyText, secrets) ?? "no reason given";
+    return new CommonRoomError({ ...base, kind: "bad_request", message: say(text) });
+  }
+  // 1xx/3xx that axios did not resolve: nothing we can use.
+  return new CommonRoomError({
+    ...base,
+    kind: "unexpected_response",
+    message: say("an unexpected status"),
+  });
+}
+
+/** The subset of an axios error that is safe to look at. */
+export interface TransportFailure {
+  code?: string;
+  operation: string;
+  method: string;
+  path: string;
+  timeoutMs: number;
+}
+
+const TIMEOUT_CODES = new Set(["ECONNABORTED", "ETIMEDOUT", "ESOCKETTIMEDOUT"]);
+
+/** Classifies a call that got no HTTP answer (connection failure, timeout, cancel). */
+export function classifyTransportError(failure: TransportFailure): CommonRoomError {
+  const { code, operation, method, path, timeoutMs } = failure;
+  let text: string;
+  if (code !== undefined && TIMEOUT_CODES.has(code)) text = `timed out after ${timeoutMs} ms`;
+  else if (code === "ERR_CANCELED") text = "the call was cancelled";
+  else text = `connection failed (${code ?? "unknown error"})`;
+  return new CommonRoomError({
+    kind: "network",
+    operation,
+    message: `Common Room did not answer ${operation}: ${text}`,
+    details: { method, path, ...(code !== undefined && { code }) },
+  });
+}
+
+/** A 2xx body that is not what the API documents. */
+export function unexpectedResponse(
+  operation: string,
+  status: number,
+  problem: string,
+  secrets: readonly string[],
+): CommonRoomError {
+  return new CommonRoomError({
+    kind: "unexpected_response",
+    operation,
+    httpStatus: status,
+    message: redactSecrets(
+      clip(`Common Room answered ${status} to ${operation} with ${problem}`, 300),
+      secrets,
+    ),
+  });
+}
+
+/** A short quoted excerpt of a body, for messages. */
+export function snippet(text: string, secrets: readonly string[]): string {
+  const oneLine = text.replace(/\s+/g, " ").trim();
+  return JSON.stringify(redactSecrets(clip(oneLine, SNIPPET_CHARS), secrets));
+}
+
+/**
+ * How long a 429 asks us to wait, in order: body `rateLimit.waitMs`, header
+ * `X-RateLimit-Reset` (epoch seconds), header `Retry-After` (date-time, HTTP-date or
+ * seconds), else a fallback.
+ */
+export function rateLimitWaitMs(
+  body: unknown,
+  headers: Record<string, unknown>,
+  now: number,
+): number {
+  const fromBody = isRecord(body) && isRecord(body.rateLimit) ? body.rateLimit.waitMs : undefined;
+  if (typeof fromBody === "number" && Number.isFinite(fromBody) && fromBody >= 0) {
+    return Math.ceil(fromBody);
+  }
+  const reset = headerValue(headers, "x-ratelimit-reset");
+  if (reset !== undefined && /^\d+(\.\d+)?$/.test(reset)) {
+    const seconds = Number(reset);
+    // Documented as epoch seconds; a value far too small for that is read as seconds to wait.
+    return seconds < 1e9 ? Math.ceil(seconds * 1000) : Math.max(0, Math.ceil(seconds * 1000 - now));
+  }
+  const retryAfter = headerValue(headers, "retry-after");
+  if (retryAfter !== undefined) {
+    if (/^\d+$/.test(retryAfter)) return Number(retryAfter) * 1000;
+    const at = Date.parse(retryAfter);
+    if (!Number.isNaN(at)) return Math.max(0, at - now);
+  }
+  return FALLBACK_RATE_LIMIT_WAIT_MS;
+}
+
+export function parseJsonOrUndefined(text: string): unknown {
+  if (text.trim() === "") return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function notFoundSubject(path: string): string | undefined {
+  if (path.startsWith("/tags/")) return "Tag not found";
+  if (path.startsWith("/source/")) return "Destination source not found";
+  if (path.startsWith("/segments/")) return "Segment not found";
+  return undefined;
+}
+
+/** Common Room's `reason` (v1), a Status body's `status`, or a v2 `error.message`. */
+function reasonOf(body: unknown): string | undefined {
+  if (!isRecord(body)) return undefined;
+  if (typeof body.reason === "string" && body.reason.trim() !== "") return body.reason;
+  if (isRecord(body.error) && typeof body.error.message === "string") return body.error.message;
+  if (typeof body.status === "string" && body.status.trim() !== "") return body.status;
+  return undefined;
+}
+
+function snippetOrNothing(text: string, secrets: readonly string[]): string | undefined {
+  return text.trim() === "" ? undefined : snippet(text, secrets);
+}
+
+function headerValue(headers: Record<string, unknown>, name: string): string | undefined {
+  const value = headers[name];
+  const first = Array.isArray(value) ? (value[0] as unknown) : value;
+  if (typeof first === "number") return String(first);
+  return typeof first === "string" && first.trim() !== "" ? first.trim() : undefined;
+}
+
+function clip(text: string, max = 200): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
