@@ -1,0 +1,203 @@
+/**
+ * `npm run sandbox`: the whole thing on one machine with no accounts. Starts the
+ * Conductor-compatible server and the Common Room simulator on loopback, the worker exactly
+ * as `npm start` runs it, registers the task definitions and example workflows, runs every
+ * example and prints each execution. `--keep` leaves it all running.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createWriteStream } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { packageRoot } from "../src/package-root.js";
+import { exampleWorkflows } from "../src/worker/task-defs.js";
+import { startConductorServer } from "./conductor/index.js";
+import { createCommonRoomSimulator, startCommonRoomServer } from "./commonroom/index.js";
+
+const SIM_TOKEN = "sandbox-token";
+const SIM_SOURCE_ID = "1001";
+
+const keep = process.argv.includes("--keep");
+const realToken = process.env.COMMON_ROOM_API_TOKEN;
+const root = packageRoot();
+const cli = join(root, "dist", "src", "cli.js");
+
+function line(text = ""): void {
+  process.stdout.write(`${text}\n`);
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+function runCli(args: string[], env: NodeJS.ProcessEnv, log: NodeJS.WritableStream): ChildProcess {
+  const child = spawn(process.execPath, [cli, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+  child.stdout?.pipe(log, { end: false });
+  child.stderr?.pipe(log, { end: false });
+  return child;
+}
+
+function exited(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) resolve(child.exitCode);
+    else child.once("exit", (code) => resolve(code ?? 1));
+  });
+}
+
+async function waitUntilReady(
+  url: string,
+  worker: ChildProcess,
+  timeoutMs = 20_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (worker.exitCode !== null) throw new Error(`the worker exited with code ${worker.exitCode}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the worker was not ready within ${timeoutMs} ms (${url})`);
+}
+
+function summarize(value: unknown, limit = 160): string {
+  const text = JSON.stringify(value) ?? "";
+  return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
+}
+
+async function main(): Promise<number> {
+  if (realToken) {
+    line("!".repeat(78));
+    line("!! COMMON_ROOM_API_TOKEN is set: the worker will talk to the REAL Common Room at");
+    line(`!! ${process.env.COMMON_ROOM_API_URL ?? "https://api.commonroom.io/community/v1"}`);
+    line(
+      "!! The example workflows WRITE to it: a user, an activity and tags. Ctrl-C within 5 s to stop.",
+    );
+    line("!".repeat(78));
+    await new Promise((r) => setTimeout(r, 5000));
+  }
+
+  const conductor = await startConductorServer({ port: keep ? 8080 : 0 });
+  const sim = realToken ? undefined : createCommonRoomSimulator({ tokens: [SIM_TOKEN] });
+  const simServer = sim ? await startCommonRoomServer(sim, { port: 0 }) : undefined;
+  const httpPort = await freePort();
+  const logPath = join(tmpdir(), `commonroom-sandbox-worker-${process.pid}.log`);
+  const log = createWriteStream(logPath);
+
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    CONDUCTOR_SERVER_URL: `${conductor.url}/api`,
+    CONDUCTOR_AUTH_KEY: "",
+    CONDUCTOR_AUTH_SECRET: "",
+    WORKER_HTTP_PORT: String(httpPort),
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
+    ...(simServer && {
+      COMMON_ROOM_API_URL: simServer.url,
+      COMMON_ROOM_API_TOKEN: SIM_TOKEN,
+      COMMON_ROOM_DESTINATION_SOURCE_ID: SIM_SOURCE_ID,
+      COMMON_ROOM_INTEGRATIONS_FILE: "",
+    }),
+  };
+
+  line(`Conductor-compatible server  ${conductor.url}`);
+  line(
+    `Common Room                  ${simServer ? `${simServer.url} (simulator)` : "the real API"}`,
+  );
+  line(`Worker log                   ${logPath}`);
+
+  const registration = runCli(["register"], env, log);
+  if ((await exited(registration)) !== 0) throw new Error(`register failed; see ${logPath}`);
+  const worker = runCli(["start"], env, log);
+  await waitUntilReady(`http://127.0.0.1:${httpPort}/readyz`, worker);
+  line(
+    `Worker                       polling (pid ${worker.pid}), metrics http://127.0.0.1:${httpPort}/metrics`,
+  );
+  line();
+
+  let failures = 0;
+  for (const example of exampleWorkflows()) {
+    const started = await fetch(`${conductor.url}/api/workflow`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({
+        name: example.definition.name,
+        version: 1,
+        input: example.sampleInput,
+      }),
+    });
+    if (!started.ok)
+      throw new Error(`could not start ${example.definition.name}: ${started.status}`);
+    const workflowId = await started.text();
+    const run = (await conductor.waitForWorkflow(workflowId, { timeoutMs: 60_000 })) as unknown as {
+      status: string;
+      output?: unknown;
+      reasonForIncompletion?: string;
+      startTime?: number;
+      endTime?: number;
+      tasks: {
+        referenceTaskName: string;
+        taskType: string;
+        status: string;
+        startTime?: number;
+        endTime?: number;
+        outputData?: unknown;
+        retryCount?: number;
+      }[];
+    };
+    if (run.status !== "COMPLETED") failures++;
+    const took = run.endTime && run.startTime ? `${run.endTime - run.startTime} ms` : "";
+    line(`▶ ${example.definition.name}  ${run.status}  ${took}  (${workflowId})`);
+    for (const task of run.tasks) {
+      const ms = task.endTime && task.startTime ? `${task.endTime - task.startTime} ms` : "";
+      const attempt = task.retryCount ? ` attempt ${task.retryCount + 1}` : "";
+      line(
+        `  ${task.status.padEnd(26)} ${task.referenceTaskName.padEnd(22)} ${ms.padStart(7)}${attempt}`,
+      );
+      line(`    ${task.taskType} → ${summarize(task.outputData)}`);
+    }
+    if (run.reasonForIncompletion) line(`  reason: ${run.reasonForIncompletion}`);
+    line(`  workflow output → ${summarize(run.output, 300)}`);
+    line();
+  }
+
+  if (keep) {
+    line("Everything keeps running. Try, in another terminal:");
+    line(
+      `  curl -s -X POST ${conductor.url}/api/workflow/common_room_segment_report -H 'Content-Type: application/json' -d '{"segmentId": 201}'`,
+    );
+    line(`  curl -s ${conductor.url}/api/workflow/<workflowId>`);
+    line(`  curl -s http://127.0.0.1:${httpPort}/metrics | grep commonroom_worker_tasks_total`);
+    line("Ctrl-C stops the worker (it drains first) and the servers.");
+    await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
+  }
+
+  worker.kill("SIGTERM");
+  const code = await exited(worker);
+  line(`Worker stopped (exit ${code}) after draining.`);
+  await simServer?.close();
+  await conductor.close();
+  log.end();
+  line(
+    failures === 0
+      ? "All example workflows COMPLETED."
+      : `${failures} example workflow(s) did not complete; see ${logPath}`,
+  );
+  return failures === 0 && code === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error("Sandbox failed:", error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,61 @@
+import { pino, type DestinationStream, type Logger } from "pino";
+
+export type { Logger } from "pino";
+
+/** Paths that hold credentials in the objects we or our libraries log. */
+const REDACT_PATHS = [
+  "apiToken",
+  "*.apiToken",
+  "authSecret",
+  "*.authSecret",
+  "keySecret",
+  "*.keySecret",
+  "authorization",
+  "Authorization",
+  "headers.authorization",
+  "headers.Authorization",
+  "*.headers.authorization",
+  "*.headers.Authorization",
+  'headers["x-authorization"]',
+  'headers["X-Authorization"]',
+  "config.headers",
+  "*.config.headers",
+  "request",
+  "*.request",
+];
+
+export const REDACTED = "[REDACTED]";
+
+/**
+ * Replaces every occurrence of a known secret in a text. The last line of defence: whatever
+ * object shape reaches the logger (an axios error from a library, a message that quotes a
+ * header), the token's characters never reach the output.
+ */
+export function scrubSecrets(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret && out.includes(secret)) out = out.split(secret).join(REDACTED);
+  }
+  return out;
+}
+
+export interface LoggerOptions {
+  level?: string;
+  /** Values that must never be written, e.g. every integration's API token. */
+  secrets?: readonly string[];
+  /** Where lines go; stdout by default. Tests pass a capturing stream. */
+  destination?: DestinationStream;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const secrets = [...(options.secrets ?? [])];
+  return pino(
+    {
+      level: options.level ?? "info",
+      base: { service: "commonroom-conductor-worker" },
+      redact: { paths: REDACT_PATHS, censor: REDACTED },
+      hooks: { streamWrite: (line) => scrubSecrets(line, secrets) },
+    },
+    options.destination ?? pino.destination({ dest: 1, sync: true }),
+  );
+}

@@ -1,0 +1,40 @@
+import type { z } from "zod";
+import type { CallOptions, CommonRoomClient } from "../commonroom/client.js";
+import type { Integration } from "../config.js";
+import type { Logger } from "../logger.js";
+
+/** What an operation may use while it runs one task. */
+export interface OperationContext {
+  client: CommonRoomClient;
+  integration: Integration;
+  /** The deadline of this attempt's time budget, for every Common Room call. */
+  call: CallOptions;
+  /** 0 on the first attempt; Conductor's retryCount on later ones. */
+  attempt: number;
+  logger: Logger;
+}
+
+export type TaskOutput = Record<string, unknown>;
+
+/**
+ * One Common Room operation as data: its names, its input schema and one call. The runtime,
+ * the CLI, the registered TaskDefs, the README table and the tests are all driven from the
+ * list in index.ts.
+ */
+export interface Operation<Input extends z.AnyZodObject = z.AnyZodObject> {
+  /** The Orkes connected-app name, e.g. "Get Tag". */
+  name: string;
+  /** The task type without its prefix, e.g. "get_tag". */
+  task: string;
+  /** One line for the TaskDef and the README. */
+  description: string;
+  /** Top-level unknown fields are stripped, as workflow authors add their own. */
+  input: Input;
+  run(ctx: OperationContext, input: z.infer<Input>): Promise<TaskOutput>;
+}
+
+export function defineOperation<Input extends z.AnyZodObject>(
+  op: Operation<Input>,
+): Operation<Input> {
+  return op;
+}

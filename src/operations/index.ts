@@ -1,0 +1,38 @@
+import type { Operation } from "./define.js";
+import { addOrEditActivity, getActivityTypes } from "./activities.js";
+import { getCustomFields } from "./custom-fields.js";
+import { getSegmentStatuses, getSegments } from "./segments.js";
+import { createTag, deleteTag, getTag, listTags, updateTag } from "./tags.js";
+import { checkApiTokenStatus } from "./token.js";
+import { addOrEditUser } from "./users.js";
+
+/** Every operation the worker serves: the single source of the task types. */
+export const operations: readonly Operation[] = [
+  checkApiTokenStatus,
+  addOrEditUser,
+  getActivityTypes,
+  addOrEditActivity,
+  getCustomFields,
+  getSegments,
+  getSegmentStatuses,
+  listTags,
+  createTag,
+  updateTag,
+  deleteTag,
+  getTag,
+] as Operation[];
+
+export function taskTypeOf(operation: Operation, prefix: string): string {
+  return `${prefix}${operation.task}`;
+}
+
+/** Finds an operation by its task (`get_tag`), its task type or its name ("Get Tag"). */
+export function findOperation(key: string, prefix = ""): Operation | undefined {
+  const normal = key.trim().toLowerCase();
+  return operations.find(
+    (op) =>
+      op.task === normal ||
+      taskTypeOf(op, prefix).toLowerCase() === normal ||
+      op.name.toLowerCase() === normal,
+  );
+}

@@ -1,0 +1,78 @@
+import { z } from "zod";
+import { isCommonRoomError } from "../commonroom/errors.js";
+import { TagEntityType, TagId } from "../commonroom/schemas.js";
+import { defineOperation } from "./define.js";
+
+const TagName = z.string().trim().min(1, "must not be empty");
+const Description = z.string().nullable().optional();
+
+export const listTags = defineOperation({
+  name: "List Tags",
+  task: "list_tags",
+  description: "Lists the community's tags that are not deleted.",
+  input: z.object({}),
+  run: async ({ client, call }) => ({ labels: (await client.listTags(call)).labels }),
+});
+
+export const createTag = defineOperation({
+  name: "Create Tag",
+  task: "create_tag",
+  description: "Creates a tag, or returns the existing one of that name.",
+  input: z.object({
+    name: TagName,
+    description: Description,
+    entityTypes: z.array(TagEntityType).nonempty("must list at least one entity type"),
+  }),
+  run: async ({ client, call }, { name, description, entityTypes }) => ({
+    ...(await client.createTag(
+      { name, entityTypes, ...(description !== undefined && { description }) },
+      call,
+    )),
+  }),
+});
+
+export const updateTag = defineOperation({
+  name: "Update Tag",
+  task: "update_tag",
+  description: "Sets a tag's name and description (and undeletes it).",
+  input: z.object({ tagId: TagId, name: TagName, description: Description }),
+  run: async ({ client, call }, { tagId, name, description }) => ({
+    ...(await client.updateTag(
+      tagId,
+      { name, ...(description !== undefined && { description }) },
+      call,
+    )),
+  }),
+});
+
+export const deleteTag = defineOperation({
+  name: "Delete Tag",
+  task: "delete_tag",
+  description: "Deletes a tag and removes it from everything it was assigned to.",
+  input: z.object({ tagId: TagId }),
+  run: async ({ client, call, attempt }, { tagId }) => {
+    try {
+      await client.deleteTag(tagId, call);
+    } catch (error) {
+      // A retry after a lost answer meets the tag already gone: that is the goal reached.
+      if (attempt > 0 && isCommonRoomError(error) && error.kind === "not_found") {
+        return {
+          status: "deleted",
+          message: "The tag was already deleted (an earlier attempt deleted it)",
+          tagId,
+          alreadyDeleted: true,
+        };
+      }
+      throw error;
+    }
+    return { status: "deleted", message: "Tag deleted", tagId };
+  },
+});
+
+export const getTag = defineOperation({
+  name: "Get Tag",
+  task: "get_tag",
+  description: "Reads one tag by its id.",
+  input: z.object({ tagId: TagId }),
+  run: async ({ client, call }, { tagId }) => ({ ...(await client.getTag(tagId, call)) }),
+});

@@ -1,0 +1,78 @@
+import type { Logger } from "../logger.js";
+import { ConductorHttpError, type ConductorGateway, type PolledTask } from "./conductor.js";
+import type { TaskResultBody } from "./results.js";
+import { sleep } from "./sleep.js";
+
+export interface DeliveryPolicy {
+  initialDelayMs: number;
+  maxDelayMs: number;
+  /** How long an unacknowledged result is retried before it is given up. */
+  windowMs: number;
+  random: () => number;
+}
+
+export const DEFAULT_DELIVERY: DeliveryPolicy = {
+  initialDelayMs: 500,
+  maxDelayMs: 30_000,
+  // Long enough to ride out a Conductor restart or outage of several minutes. A result that
+  // arrives after Conductor timed the task out is ignored by Conductor, so waiting is harmless.
+  windowMs: 60 * 60_000,
+  random: Math.random,
+};
+
+export interface DeliveryHooks {
+  onRetry?(e: { taskType: string; attempt: number; delayMs: number; error: string }): void;
+  onGiveUp?(e: { taskType: string; reason: string }): void;
+}
+
+/**
+ * Sends one task result to Conductor until Conductor acknowledges it or says the task is gone.
+ * Returns the next task when Conductor hands one back with the acknowledgement.
+ */
+export async function deliverResult(args: {
+  gateway: ConductorGateway;
+  task: PolledTask;
+  taskType: string;
+  result: TaskResultBody;
+  workerId: string;
+  /** Accept a chained next task (update-v2); off while draining so nothing new is taken. */
+  acceptNextTask: boolean;
+  policy: DeliveryPolicy;
+  /** Aborted when shutdown is cut short: the task then returns through responseTimeout. */
+  signal: AbortSignal;
+  logger: Logger;
+  hooks?: DeliveryHooks;
+}): Promise<PolledTask | undefined> {
+  const { gateway, task, result, policy, logger, hooks } = args;
+  const started = Date.now();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const outcome = await gateway.updateTask(task, result, args.workerId, {
+        acceptNextTask: args.acceptNextTask,
+      });
+      if (outcome.kind === "unknown_task") {
+        logger.warn("Conductor no longer knows this task; its result has nowhere to go");
+        hooks?.onGiveUp?.({ taskType: args.taskType, reason: "unknown_task" });
+        return undefined;
+      }
+      if (attempt > 1) logger.info({ attempts: attempt }, "task result delivered after retries");
+      return outcome.nextTask;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      // A 400 means Conductor rejects this result as written: resending it cannot help.
+      const rejected = error instanceof ConductorHttpError && error.status === 400;
+      const expired = Date.now() - started > policy.windowMs;
+      if (rejected || expired || args.signal.aborted) {
+        const reason = rejected ? "rejected" : expired ? "window_expired" : "shutdown";
+        logger.error({ err: message, attempts: attempt, reason }, "task result NOT delivered");
+        hooks?.onGiveUp?.({ taskType: args.taskType, reason });
+        return undefined;
+      }
+      const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (attempt - 1));
+      const delayMs = Math.round(ceiling / 2 + (policy.random() * ceiling) / 2);
+      logger.warn({ err: message, attempt, delayMs }, "task result not acknowledged; retrying");
+      hooks?.onRetry?.({ taskType: args.taskType, attempt, delayMs, error: message });
+      await sleep(delayMs, args.signal);
+    }
+  }
+}

@@ -1,0 +1,58 @@
+import type { Operation } from "../operations/define.js";
+import { InvalidInputError } from "../operations/input-error.js";
+import type { Logger } from "../logger.js";
+import type { Integrations } from "./integrations.js";
+import type { Outcome } from "./results.js";
+
+/** How long one attempt may spend on Common Room, retries and rate-limit waits included. */
+export const DEFAULT_TASK_BUDGET_MS = 30_000;
+
+export interface ExecuteOptions {
+  integrations: Integrations;
+  logger: Logger;
+  /** 0 on a first attempt (Conductor's retryCount otherwise). */
+  attempt?: number;
+  /** Epoch ms after which no new Common Room call or wait starts. */
+  deadline?: number;
+}
+
+/**
+ * Runs one operation on one task input: validate, pick the integration, call. Never throws:
+ * every failure comes back as an Outcome for results.ts to classify.
+ */
+export async function executeOperation(
+  operation: Operation,
+  rawInput: unknown,
+  options: ExecuteOptions,
+): Promise<Outcome> {
+  try {
+    if (typeof rawInput !== "object" || rawInput === null || Array.isArray(rawInput)) {
+      throw InvalidInputError.field("", "the task input must be a JSON object");
+    }
+    const { integrationName } = rawInput as { integrationName?: unknown };
+    if (
+      integrationName !== undefined &&
+      integrationName !== null &&
+      typeof integrationName !== "string"
+    ) {
+      throw InvalidInputError.field("integrationName", "must be a string");
+    }
+    const parsed = operation.input.safeParse(rawInput);
+    if (!parsed.success) throw InvalidInputError.fromZod(parsed.error);
+
+    const { integration, client } = options.integrations.resolve(integrationName);
+    const output = await operation.run(
+      {
+        client,
+        integration,
+        call: { deadline: options.deadline ?? Date.now() + DEFAULT_TASK_BUDGET_MS },
+        attempt: options.attempt ?? 0,
+        logger: options.logger,
+      },
+      parsed.data,
+    );
+    return { ok: true, output };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}

@@ -1,0 +1,127 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { CommonRoomObserver } from "../commonroom/client.js";
+import type { RuntimeObserver } from "./runtime.js";
+
+/**
+ * The worker's Prometheus series. Labels carry task types, operations, outcomes, codes and
+ * HTTP statuses only: never inputs, ids or tokens.
+ */
+export class WorkerMetrics {
+  readonly registry = new Registry();
+  private readonly tasks = new Counter({
+    name: "commonroom_worker_tasks_total",
+    help: "Tasks finished, by task type, outcome (completed, failed, terminal, waiting, internal_error) and error code",
+    labelNames: ["task_type", "outcome", "code"],
+    registers: [this.registry],
+  });
+  private readonly taskDuration = new Histogram({
+    name: "commonroom_worker_task_duration_seconds",
+    help: "Time from a task's start to its result, by task type and outcome",
+    labelNames: ["task_type", "outcome"],
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+  private readonly inFlight = new Gauge({
+    name: "commonroom_worker_tasks_in_flight",
+    help: "Tasks taken from Conductor and not yet delivered, by task type",
+    labelNames: ["task_type"],
+    registers: [this.registry],
+  });
+  private readonly polls = new Counter({
+    name: "commonroom_worker_polls_total",
+    help: "Batch polls sent to Conductor, by task type",
+    labelNames: ["task_type"],
+    registers: [this.registry],
+  });
+  private readonly emptyPolls = new Counter({
+    name: "commonroom_worker_empty_polls_total",
+    help: "Batch polls that returned no task, by task type",
+    labelNames: ["task_type"],
+    registers: [this.registry],
+  });
+  private readonly pollErrors = new Counter({
+    name: "commonroom_worker_poll_errors_total",
+    help: "Batch polls that failed, by task type",
+    labelNames: ["task_type"],
+    registers: [this.registry],
+  });
+  private readonly deliveryRetries = new Counter({
+    name: "commonroom_worker_result_delivery_retries_total",
+    help: "Task result updates that Conductor did not acknowledge and were sent again",
+    labelNames: ["task_type"],
+    registers: [this.registry],
+  });
+  private readonly deliveryGiveUps = new Counter({
+    name: "commonroom_worker_result_delivery_abandoned_total",
+    help: "Task results not delivered, by reason (unknown_task, rejected, window_expired, shutdown)",
+    labelNames: ["task_type", "reason"],
+    registers: [this.registry],
+  });
+  private readonly requests = new Counter({
+    name: "commonroom_worker_commonroom_requests_total",
+    help: "Requests to Common Room, by client operation and HTTP status (or network)",
+    labelNames: ["operation", "status"],
+    registers: [this.registry],
+  });
+  private readonly requestDuration = new Histogram({
+    name: "commonroom_worker_commonroom_request_duration_seconds",
+    help: "Common Room request latency, by client operation",
+    labelNames: ["operation"],
+    buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  private readonly rateLimitWaits = new Counter({
+    name: "commonroom_worker_rate_limit_waits_total",
+    help: "Waits Common Room asked for with a 429, by client operation",
+    labelNames: ["operation"],
+    registers: [this.registry],
+  });
+  private readonly rateLimitWaitSeconds = new Counter({
+    name: "commonroom_worker_rate_limit_wait_seconds_total",
+    help: "Seconds spent waiting out Common Room's 429s",
+    labelNames: ["operation"],
+    registers: [this.registry],
+  });
+  private readonly retries = new Counter({
+    name: "commonroom_worker_commonroom_retries_total",
+    help: "Common Room requests retried after a 5xx or network error, by client operation",
+    labelNames: ["operation"],
+    registers: [this.registry],
+  });
+
+  constructor(options: { processMetrics?: boolean } = {}) {
+    if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
+  }
+
+  readonly runtimeObserver: RuntimeObserver = {
+    onPoll: ({ taskType, received }) => {
+      this.polls.inc({ task_type: taskType });
+      if (received === 0) this.emptyPolls.inc({ task_type: taskType });
+    },
+    onPollError: ({ taskType }) => {
+      this.polls.inc({ task_type: taskType });
+      this.pollErrors.inc({ task_type: taskType });
+    },
+    onTaskFinished: ({ taskType, outcome, code, durationMs }) => {
+      this.tasks.inc({ task_type: taskType, outcome, code: code ?? "" });
+      this.taskDuration.observe({ task_type: taskType, outcome }, durationMs / 1000);
+    },
+    onInFlightChange: ({ taskType, inFlight }) =>
+      this.inFlight.set({ task_type: taskType }, inFlight),
+    onDeliveryRetry: ({ taskType }) => this.deliveryRetries.inc({ task_type: taskType }),
+    onDeliveryGiveUp: ({ taskType, reason }) =>
+      this.deliveryGiveUps.inc({ task_type: taskType, reason }),
+  };
+
+  readonly commonRoomObserver: CommonRoomObserver = {
+    onResponse: ({ operation, httpStatus, durationMs }) => {
+      this.requests.inc({ operation, status: String(httpStatus) });
+      this.requestDuration.observe({ operation }, durationMs / 1000);
+    },
+    onRateLimitWait: ({ operation, waitMs }) => {
+      this.rateLimitWaits.inc({ operation });
+      this.rateLimitWaitSeconds.inc({ operation }, waitMs / 1000);
+    },
+    onRetry: ({ operation }) => this.retries.inc({ operation }),
+  };
+}

@@ -1,0 +1,37 @@
+import { MetadataClient } from "@io-orkes/conductor-javascript";
+import type { Logger } from "../logger.js";
+import type { Operation } from "../operations/define.js";
+import type { ConductorClient } from "./conductor.js";
+import { exampleWorkflows, taskDefinitions, type TaskDefOptions } from "./task-defs.js";
+
+/**
+ * Registers the TaskDefs and the example workflows. Both calls overwrite, so running it twice
+ * is safe: POST /api/metadata/taskdefs upserts (and, unlike PUT, creates on Conductor OSS),
+ * and the workflows go with overwrite=true.
+ */
+export async function registerDefinitions(
+  client: ConductorClient,
+  operations: readonly Operation[],
+  options: TaskDefOptions & { workflows?: boolean },
+  logger: Logger,
+): Promise<{ taskDefs: string[]; workflows: string[] }> {
+  const metadata = new MetadataClient(client);
+  const defs = taskDefinitions(operations, options);
+  await metadata.registerTasks(defs as Parameters<MetadataClient["registerTasks"]>[0]);
+  logger.info(
+    { count: defs.length, rateLimitPerSecond: options.rateLimitPerSecond },
+    "task definitions registered",
+  );
+  const workflows: string[] = [];
+  if (options.workflows !== false) {
+    for (const example of exampleWorkflows(options.prefix)) {
+      await metadata.registerWorkflowDef(
+        example.definition as unknown as Parameters<MetadataClient["registerWorkflowDef"]>[0],
+        true,
+      );
+      workflows.push(example.definition.name);
+    }
+    logger.info({ workflows }, "example workflows registered");
+  }
+  return { taskDefs: defs.map((d) => d.name), workflows };
+}

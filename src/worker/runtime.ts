@@ -1,0 +1,299 @@
+import type { Env } from "../config.js";
+import type { Logger } from "../logger.js";
+import type { Operation } from "../operations/define.js";
+import { taskTypeOf } from "../operations/index.js";
+import type { ConductorGateway, PolledTask } from "./conductor.js";
+import { DEFAULT_DELIVERY, deliverResult, type DeliveryPolicy } from "./delivery.js";
+import { DEFAULT_TASK_BUDGET_MS, executeOperation } from "./execute.js";
+import type { Integrations } from "./integrations.js";
+import { toTaskResult, type Classified } from "./results.js";
+import { pollerSettings, type PollerSettings } from "./settings.js";
+import { sleep } from "./sleep.js";
+
+/** What the runtime reports as it works; metrics.ts turns these into Prometheus series. */
+export interface RuntimeObserver {
+  onPoll?(e: { taskType: string; received: number; durationMs: number }): void;
+  onPollError?(e: { taskType: string; error: string }): void;
+  onTaskFinished?(e: {
+    taskType: string;
+    outcome: Classified["outcome"];
+    code?: string;
+    durationMs: number;
+  }): void;
+  onInFlightChange?(e: { taskType: string; inFlight: number }): void;
+  onDeliveryRetry?(e: { taskType: string }): void;
+  onDeliveryGiveUp?(e: { taskType: string; reason: string }): void;
+}
+
+export type RuntimeState = "created" | "polling" | "draining" | "stopped";
+
+export interface RuntimeOptions {
+  gateway: ConductorGateway;
+  operations: readonly Operation[];
+  taskPrefix: string;
+  integrations: Integrations;
+  logger: Logger;
+  /** Source of the CONDUCTOR_WORKER_* overrides. */
+  env?: Env;
+  observer?: RuntimeObserver;
+  delivery?: Partial<DeliveryPolicy>;
+  /** Longest pause after failed polls (they back off from 1 s). */
+  maxPollBackoffMs?: number;
+  /** Rate-limit hand-backs allowed per task before it fails with RATE_LIMITED. */
+  maxRateLimitHandbacks?: number;
+}
+
+interface Poller {
+  taskType: string;
+  operation: Operation;
+  settings: PollerSettings;
+  inFlight: number;
+  /** Wakes the poll loop when a slot frees up. */
+  slotFreed?: () => void;
+}
+
+/**
+ * Polls Conductor for every operation's task type, runs each task, and delivers its result.
+ * Owns its lifecycle: start, then drain (stop polling, finish and deliver every task taken).
+ */
+export class WorkerRuntime {
+  private state_: RuntimeState = "created";
+  private readonly pollers: Poller[];
+  private readonly loops: Promise<void>[] = [];
+  private readonly running = new Set<Promise<void>>();
+  /** Ends the sleeps of poll loops when draining starts. */
+  private readonly stopPolling = new AbortController();
+  /** Ends result-delivery retries when a shutdown is cut short. */
+  private readonly abandon = new AbortController();
+  private readonly delivery: DeliveryPolicy;
+
+  constructor(private readonly options: RuntimeOptions) {
+    this.delivery = { ...DEFAULT_DELIVERY, ...options.delivery };
+    this.pollers = options.operations.map((operation) => {
+      const taskType = taskTypeOf(operation, options.taskPrefix);
+      return { taskType, operation, settings: pollerSettings(taskType, options.env), inFlight: 0 };
+    });
+  }
+
+  get state(): RuntimeState {
+    return this.state_;
+  }
+
+  get taskTypes(): string[] {
+    return this.pollers.map((p) => p.taskType);
+  }
+
+  get inFlight(): number {
+    return this.pollers.reduce((sum, p) => sum + p.inFlight, 0);
+  }
+
+  start(): void {
+    if (this.state_ !== "created") throw new Error(`cannot start a runtime that is ${this.state_}`);
+    this.state_ = "polling";
+    for (const poller of this.pollers) {
+      if (poller.settings.paused) {
+        this.options.logger.info({ taskType: poller.taskType }, "task type paused; not polling");
+        continue;
+      }
+      this.loops.push(this.pollLoop(poller));
+    }
+    this.options.logger.info(
+      {
+        taskTypes: this.pollers.length,
+        concurrency: this.pollers[0]?.settings.concurrency,
+        pollTimeoutMs: this.pollers[0]?.settings.pollTimeoutMs,
+      },
+      "polling Conductor",
+    );
+  }
+
+  /**
+   * Stops polling and waits until every task already taken has run and its result has been
+   * delivered, or until `timeoutMs`. Polls under way finish first (their tasks are ours), so
+   * this takes up to one long-poll timeout even when idle. Returns how many were cut short.
+   */
+  async drain(timeoutMs: number): Promise<{ unfinished: number }> {
+    if (this.state_ === "stopped") return { unfinished: 0 };
+    this.state_ = "draining";
+    this.stopPolling.abort();
+    for (const poller of this.pollers) poller.slotFreed?.();
+    const everything = (async () => {
+      await Promise.all(this.loops);
+      while (this.running.size > 0) await Promise.all([...this.running]);
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), timeoutMs);
+    });
+    const winner = await Promise.race([everything.then(() => "done" as const), timedOut]);
+    clearTimeout(timer);
+    const unfinished = winner === "timeout" ? this.inFlight : 0;
+    if (winner === "timeout") this.abandon.abort();
+    this.state_ = "stopped";
+    return { unfinished };
+  }
+
+  /** Cuts a drain short: pending deliveries stop retrying (Conductor's responseTimeout recovers). */
+  abandonDeliveries(): void {
+    this.abandon.abort();
+  }
+
+  private get polling(): boolean {
+    return this.state_ === "polling";
+  }
+
+  /**
+   * Conductor holds a batch poll until `count` tasks are ready or its timeout passes, so one
+   * poll cannot be both cheap when idle and quick to hand over a single task. Idle, we long
+   * poll for one task: it returns the moment one is queued, and costs one request per
+   * timeout. Busy (the last poll found work), we ask for every free slot without waiting,
+   * which drains a backlog in batches; an empty answer sends us back to the long poll.
+   */
+  private async pollLoop(poller: Poller): Promise<void> {
+    const { settings, taskType } = poller;
+    const log = this.options.logger.child({ taskType });
+    const maxBackoff = this.options.maxPollBackoffMs ?? 30_000;
+    let failures = 0;
+    let busy = false;
+    while (this.polling) {
+      const free = settings.concurrency - poller.inFlight;
+      if (free <= 0) {
+        await new Promise<void>((resolve) => (poller.slotFreed = resolve));
+        poller.slotFreed = undefined;
+        continue;
+      }
+      const count = busy ? free : 1;
+      const timeoutMs = busy ? 0 : settings.pollTimeoutMs;
+      const started = Date.now();
+      let tasks: PolledTask[];
+      try {
+        tasks = await this.options.gateway.batchPoll(taskType, {
+          workerId: settings.workerId,
+          count,
+          timeoutMs,
+          domain: settings.domain,
+        });
+        failures = 0;
+      } catch (error) {
+        failures++;
+        busy = false;
+        const message = error instanceof Error ? error.message : String(error);
+        const backoff = Math.min(maxBackoff, 1000 * 2 ** Math.min(failures - 1, 10));
+        if (failures === 1 || failures % 10 === 0) {
+          log.warn({ err: message, failures, backoffMs: backoff }, "poll failed; backing off");
+        }
+        this.options.observer?.onPollError?.({ taskType, error: message });
+        await sleep(backoff, this.stopPolling.signal);
+        continue;
+      }
+      const durationMs = Date.now() - started;
+      this.options.observer?.onPoll?.({ taskType, received: tasks.length, durationMs });
+      // Tasks from a poll that ends during a drain are still ours: run them.
+      for (const task of tasks) this.launch(poller, task);
+      busy = tasks.length > 0;
+      // A server that answers a long poll empty at once (no long-poll support) must not be
+      // polled in a tight loop.
+      if (tasks.length === 0 && timeoutMs > 0 && durationMs < timeoutMs / 2) {
+        await sleep(settings.pollIntervalMs, this.stopPolling.signal);
+      }
+    }
+  }
+
+  private launch(poller: Poller, task: PolledTask): void {
+    poller.inFlight++;
+    this.options.observer?.onInFlightChange?.({
+      taskType: poller.taskType,
+      inFlight: poller.inFlight,
+    });
+    const slot = this.runSlot(poller, task).finally(() => {
+      poller.inFlight--;
+      this.running.delete(slot);
+      this.options.observer?.onInFlightChange?.({
+        taskType: poller.taskType,
+        inFlight: poller.inFlight,
+      });
+      poller.slotFreed?.();
+    });
+    this.running.add(slot);
+  }
+
+  /** One concurrency slot: a task, then any task Conductor chains onto its acknowledgement. */
+  private async runSlot(poller: Poller, first: PolledTask): Promise<void> {
+    let task: PolledTask | undefined = first;
+    while (task) {
+      const log = this.options.logger.child({
+        workflowInstanceId: task.workflowInstanceId,
+        taskId: task.taskId,
+        taskType: poller.taskType,
+        operation: poller.operation.name,
+      });
+      const classified = await this.runTask(poller, task, log);
+      task = await deliverResult({
+        gateway: this.options.gateway,
+        task,
+        taskType: poller.taskType,
+        result: classified.result,
+        workerId: poller.settings.workerId,
+        acceptNextTask: this.polling,
+        policy: this.delivery,
+        signal: this.abandon.signal,
+        logger: log,
+        hooks: {
+          onRetry: (e) => this.options.observer?.onDeliveryRetry?.({ taskType: e.taskType }),
+          onGiveUp: (e) => this.options.observer?.onDeliveryGiveUp?.(e),
+        },
+      });
+    }
+  }
+
+  private async runTask(poller: Poller, task: PolledTask, log: Logger): Promise<Classified> {
+    const started = performance.now();
+    // Finish well inside Conductor's response timeout, so the task is not declared lost.
+    const responseTimeoutMs = (task.responseTimeoutSeconds ?? 0) * 1000;
+    const budgetMs =
+      responseTimeoutMs > 0
+        ? Math.min(DEFAULT_TASK_BUDGET_MS, responseTimeoutMs * 0.8)
+        : DEFAULT_TASK_BUDGET_MS;
+    const outcome = await executeOperation(poller.operation, task.inputData ?? {}, {
+      integrations: this.options.integrations,
+      logger: log,
+      attempt: task.retryCount ?? 0,
+      deadline: Date.now() + budgetMs,
+    });
+    const classified = toTaskResult(outcome, {
+      pollCount: task.pollCount,
+      maxHandbacks: this.options.maxRateLimitHandbacks,
+    });
+    const durationMs = Math.round(performance.now() - started);
+    const facts = { durationMs, attempt: task.retryCount ?? 0, outcome: classified.outcome };
+    switch (classified.outcome) {
+      case "completed":
+        log.info(facts, "task completed");
+        break;
+      case "waiting":
+        log.info(
+          { ...facts, callbackAfterSeconds: classified.result.callbackAfterSeconds },
+          "rate limited beyond this attempt's budget; handing the task back to Conductor",
+        );
+        break;
+      case "internal_error":
+        log.error(
+          { ...facts, err: outcome.ok ? undefined : outcome.error },
+          "task failed: worker error",
+        );
+        break;
+      default:
+        log.warn(
+          { ...facts, code: classified.error?.code, reason: classified.error?.message },
+          "task failed",
+        );
+    }
+    this.options.observer?.onTaskFinished?.({
+      taskType: poller.taskType,
+      outcome: classified.outcome,
+      code: classified.error?.code,
+      durationMs,
+    });
+    return classified;
+  }
+}

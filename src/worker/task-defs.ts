@@ -1,0 +1,80 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Operation } from "../operations/define.js";
+import { taskTypeOf } from "../operations/index.js";
+import { packageRoot } from "../package-root.js";
+
+/** The prefix the example workflows are written with. */
+export const EXAMPLE_PREFIX = "common_room_";
+
+export interface TaskDefOptions {
+  prefix: string;
+  /** Common Room requests per second shared by every replica, enforced by Conductor at poll. */
+  rateLimitPerSecond?: number;
+  ownerEmail?: string;
+}
+
+/**
+ * The TaskDefs `register` sends. Every operation is safe to repeat (upserts, create returns
+ * the existing tag, delete treats a retry's 404 as done), so failures are retried freely.
+ */
+export function taskDefinitions(operations: readonly Operation[], options: TaskDefOptions) {
+  return operations.map((operation) => ({
+    name: taskTypeOf(operation, options.prefix),
+    description: `Common Room: ${operation.name}. ${operation.description}`,
+    ownerEmail: options.ownerEmail ?? "commonroom-worker@example.com",
+    inputKeys: [...Object.keys(operation.input.shape), "integrationName"],
+    // 5xx and network failures were already retried inside the attempt; these retries
+    // cover longer outages: 5 s, 10 s, 20 s, 40 s, 80 s apart.
+    retryCount: 5,
+    retryLogic: "EXPONENTIAL_BACKOFF",
+    retryDelaySeconds: 5,
+    maxRetryDelaySeconds: 120,
+    // One attempt spends at most 30 s on Common Room. A rate-limit hand-back restarts the
+    // response clock, so only a silent worker (crashed, killed) hits this: its task comes back
+    // after 60 s instead of Conductor's default hour.
+    responseTimeoutSeconds: 60,
+    // Covers the rate-limit hand-backs of one attempt; past it, the attempt is retried.
+    timeoutSeconds: 900,
+    timeoutPolicy: "RETRY",
+    ...(options.rateLimitPerSecond !== undefined && {
+      rateLimitPerFrequency: options.rateLimitPerSecond,
+      rateLimitFrequencyInSeconds: 1,
+    }),
+  }));
+}
+
+export type TaskDefinition = ReturnType<typeof taskDefinitions>[number];
+
+export interface ExampleWorkflow {
+  /** File stem, e.g. "product-signup". */
+  id: string;
+  definition: { name: string; version?: number; tasks: { name: string }[] } & Record<
+    string,
+    unknown
+  >;
+  sampleInput: Record<string, unknown>;
+}
+
+/** The workflows in examples/, with their task names moved to `prefix`. */
+export function exampleWorkflows(prefix = EXAMPLE_PREFIX): ExampleWorkflow[] {
+  const dir = join(packageRoot(), "examples");
+  return readdirSync(dir)
+    .filter((file) => file.endsWith(".workflow.json"))
+    .sort()
+    .map((file) => {
+      const id = file.replace(/\.workflow\.json$/, "");
+      const definition = JSON.parse(
+        readFileSync(join(dir, file), "utf8"),
+      ) as ExampleWorkflow["definition"];
+      const sampleInput = JSON.parse(readFileSync(join(dir, `${id}.input.json`), "utf8")) as Record<
+        string,
+        unknown
+      >;
+      for (const task of definition.tasks) {
+        if (task.name.startsWith(EXAMPLE_PREFIX))
+          task.name = prefix + task.name.slice(EXAMPLE_PREFIX.length);
+      }
+      return { id, definition, sampleInput };
+    });
+}

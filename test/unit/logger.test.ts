@@ -1,0 +1,34 @@
+import { Writable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { createLogger, scrubSecrets } from "../../src/logger.js";
+
+function capture() {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { lines, destination };
+}
+
+describe("logger", () => {
+  it("never writes a configured secret, whatever shape carries it", () => {
+    const secret = "cr-secret-token-abcdef";
+    const { lines, destination } = capture();
+    const logger = createLogger({ secrets: [secret], destination });
+    logger.info({ headers: { Authorization: `Bearer ${secret}` } }, "request");
+    logger.info({ nested: { deep: { value: `x${secret}y` } } }, `message with ${secret}`);
+    logger.error({ err: new Error(`failed with ${secret}`) }, "boom");
+    logger.info({ config: { headers: { Authorization: secret } }, apiToken: secret }, "axios-like");
+    const out = lines.join("");
+    expect(lines).toHaveLength(4);
+    expect(out).not.toContain(secret);
+    expect(out).toContain("[REDACTED]");
+  });
+
+  it("scrubs every occurrence", () => {
+    expect(scrubSecrets("a S b S", ["S"])).toBe("a [REDACTED] b [REDACTED]");
+  });
+});
