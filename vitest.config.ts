@@ -3,6 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    globalSetup: ["test/global-setup.ts"],
     // Servers on loopback and real timers: each file gets its own process.
     pool: "forks",
     testTimeout: 30_000,

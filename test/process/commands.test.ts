@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startConductorServer, type ConductorServer } from "../../dev/conductor/index.js";
+import { createCommonRoomSimulator, startCommonRoomServer } from "../../dev/commonroom/index.js";
+import { runCli } from "./worker-process.js";
+
+/** register, call and check as a script would use them: output and exit codes. */
+
+const TOKEN = "commands-test-token-42";
+let conductor: ConductorServer;
+let commonRoomUrl: string;
+let closeSim: () => Promise<void>;
+beforeAll(async () => {
+  conductor = await startConductorServer();
+  const sim = createCommonRoomSimulator({ tokens: [TOKEN] });
+  const server = await startCommonRoomServer(sim, { port: 0 });
+  commonRoomUrl = server.url;
+  closeSim = server.close;
+});
+afterAll(async () => {
+  await closeSim?.();
+  await conductor?.close();
+});
+
+async function run(args: string[], env: Record<string, string>) {
+  const cli = runCli(args, env);
+  const code = await cli.exited;
+  return { code, out: cli.output.join("") };
+}
+
+describe("commonroom-worker register", () => {
+  it("registers the twelve TaskDefs and the example workflows, with the rate limit, and is safe to run twice", async () => {
+    const env = {
+      CONDUCTOR_SERVER_URL: `${conductor.url}/api`,
+      COMMON_ROOM_RATE_LIMIT_PER_SECOND: "7",
+    };
+    for (let i = 0; i < 2; i++) {
+      const { code, out } = await run(["register"], env);
+      expect(code, out).toBe(0);
+      expect(out).toContain("Registered 12 task definitions and 3 workflows");
+    }
+    expect(conductor.taskDefs.size).toBe(12);
+    const def = conductor.taskDefs.get("common_room_delete_tag")!;
+    expect(def).toMatchObject({
+      retryCount: 5,
+      retryLogic: "EXPONENTIAL_BACKOFF",
+      retryDelaySeconds: 5,
+      responseTimeoutSeconds: 60,
+      timeoutSeconds: 900,
+      rateLimitPerFrequency: 7,
+      rateLimitFrequencyInSeconds: 1,
+    });
+    const workflows = (await (await fetch(`${conductor.url}/api/metadata/workflow`)).json()) as {
+      name: string;
+    }[];
+    expect(workflows.map((w) => w.name).sort()).toEqual([
+      "common_room_product_signup",
+      "common_room_segment_report",
+      "common_room_tag_housekeeping",
+    ]);
+  });
+
+  it("fails with exit code 2 and the variable's name without CONDUCTOR_SERVER_URL", async () => {
+    const { code, out } = await run(["register"], {});
+    expect(code).toBe(2);
+    expect(out).toContain("CONDUCTOR_SERVER_URL");
+  });
+});
+
+describe("commonroom-worker call", () => {
+  const env = () => ({
+    COMMON_ROOM_API_URL: commonRoomUrl,
+    COMMON_ROOM_API_TOKEN: TOKEN,
+    COMMON_ROOM_DESTINATION_SOURCE_ID: "1001",
+  });
+
+  it("prints the task output as JSON and exits 0", async () => {
+    const { code, out } = await run(
+      ["call", "get_segment_statuses", "--input", '{"segmentId":"201"}'],
+      env(),
+    );
+    expect(code, out).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({
+      segmentId: 201,
+      statuses: [{ id: 1, name: "Nominated" }, { id: 2 }, { id: 3 }],
+    });
+  });
+
+  it("accepts the operation's name as well", async () => {
+    const { code, out } = await run(["call", "Get Tag", "--input", '{"tagId":"tag_1"}'], env());
+    expect(code, out).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ id: "tag_1", name: "Champion" });
+  });
+
+  it("prints the error as JSON and exits 1 when the operation fails", async () => {
+    const { code, out } = await run(["call", "get_tag", "--input", '{"tagId":"missing"}'], env());
+    expect(code).toBe(1);
+    expect(JSON.parse(out)).toMatchObject({
+      status: "FAILED_WITH_TERMINAL_ERROR",
+      error: { code: "NOT_FOUND" },
+    });
+  });
+
+  it("exits 2 on an unknown operation or input that is not JSON", async () => {
+    expect((await run(["call", "no_such_op"], env())).code).toBe(2);
+    const bad = await run(["call", "get_tag", "--input", "{oops"], env());
+    expect(bad.code).toBe(2);
+    expect(bad.out).toContain("--input is not JSON");
+  });
+});
+
+describe("commonroom-worker check", () => {
+  it("prints each community and exits 0 when every token works", async () => {
+    const { code, out } = await run(["check"], {
+      COMMON_ROOM_API_URL: commonRoomUrl,
+      COMMON_ROOM_API_TOKEN: TOKEN,
+    });
+    expect(code, out).toBe(0);
+    expect(out).toContain('default: token OK, community "Uncommon"');
+  });
+
+  it("exits 1 when a token is refused, without printing the token", async () => {
+    const { code, out } = await run(["check"], {
+      COMMON_ROOM_API_URL: commonRoomUrl,
+      COMMON_ROOM_API_TOKEN: "wrong-token-123456",
+    });
+    expect(code).toBe(1);
+    expect(out).toContain("UNAUTHORIZED");
+    expect(out).not.toContain("wrong-token-123456");
+  });
+
+  it("exits 2 on a configuration error naming the variable", async () => {
+    const { code, out } = await run(["check"], {
+      COMMON_ROOM_API_TOKEN: TOKEN,
+      COMMON_ROOM_TIMEOUT_MS: "soon",
+    });
+    expect(code).toBe(2);
+    expect(out).toContain("COMMON_ROOM_TIMEOUT_MS");
+  });
+});
