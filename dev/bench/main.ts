@@ -1,0 +1,93 @@
+/**
+ * `npm run bench`: the worker against the SDK baselines, on loopback only. Prints a table and
+ * writes BENCHMARKS.md at the repository root. `--quick` is a smoke run of about a minute;
+ * `--only idle,pickup,...` runs some figures; `--out <path>` writes the report elsewhere.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { packageRoot } from "../../src/package-root.js";
+import { machineInfo } from "./machine.js";
+import { killAll } from "./processes.js";
+import { printTable, writeMarkdown } from "./report.js";
+import type { Context, FigureResult } from "./scenario.js";
+import { idleScenario } from "./scenarios/idle.js";
+import { pickupScenario } from "./scenarios/pickup.js";
+import { rateLimitScenario } from "./scenarios/rate-limit.js";
+import { scaleOutScenario } from "./scenarios/scale-out.js";
+import { throughputScenario } from "./scenarios/throughput.js";
+
+const SCENARIOS: Record<string, (ctx: Context) => Promise<FigureResult>> = {
+  idle: idleScenario,
+  pickup: pickupScenario,
+  throughput: throughputScenario,
+  "rate-limit": rateLimitScenario,
+  "scale-out": scaleOutScenario,
+};
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: "boolean", default: false },
+      only: { type: "string" },
+      out: { type: "string" },
+    },
+  });
+  const quick = values.quick ?? false;
+  const names = values.only ? values.only.split(",").map((s) => s.trim()) : Object.keys(SCENARIOS);
+  const unknown = names.filter((n) => !SCENARIOS[n]);
+  if (unknown.length) {
+    console.error(
+      `unknown scenario(s): ${unknown.join(", ")}; known: ${Object.keys(SCENARIOS).join(", ")}`,
+    );
+    return 2;
+  }
+  const logDir = mkdtempSync(join(tmpdir(), "commonroom-bench-"));
+  const began = Date.now();
+  const ctx: Context = {
+    quick,
+    logDir,
+    progress: (message) =>
+      console.log(`[${((Date.now() - began) / 1000).toFixed(0).padStart(4)} s] ${message}`),
+  };
+  console.log(`Benchmark (${quick ? "quick" : "full"}); child process logs in ${logDir}`);
+  const figures: FigureResult[] = [];
+  for (const name of names) figures.push(await SCENARIOS[name]!(ctx));
+  const seconds = (Date.now() - began) / 1000;
+  printTable(figures);
+  const out = values.out ?? join(packageRoot(), "BENCHMARKS.md");
+  const args = [quick && "--quick", values.only && `--only ${values.only}`]
+    .filter(Boolean)
+    .join(" ");
+  writeMarkdown(out, figures, {
+    machine: machineInfo(),
+    quick,
+    seconds,
+    command: `npm run bench${args ? ` -- ${args}` : ""}`,
+  });
+  console.log(`\nWrote ${out} (${seconds.toFixed(0)} s)`);
+  return 0;
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    killAll();
+    process.exit(130);
+  });
+}
+
+main().then(
+  (code) => {
+    killAll();
+    process.exit(code);
+  },
+  (error: unknown) => {
+    killAll();
+    console.error(
+      "Benchmark failed:",
+      error instanceof Error ? (error.stack ?? error.message) : error,
+    );
+    process.exit(1);
+  },
+);
