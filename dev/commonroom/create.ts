@@ -7,6 +7,8 @@ import type { Fault, RecordedRequest, SimulatorOptions, SimulatorState } from ".
 export interface CommonRoomSimulator {
   /** The base URL served, without a trailing slash. */
   readonly baseUrl: string;
+  /** The v2 base URL served, without a trailing slash. */
+  readonly v2BaseUrl: string;
   /** The bearer tokens accepted. */
   readonly tokens: readonly string[];
   handle(request: Request): Promise<Response>;

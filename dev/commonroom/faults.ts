@@ -1,7 +1,8 @@
 /** Injected faults: a queue of one-shot (or n-shot) misbehaviours matched per request. */
 import type { RateLimitSnapshot } from "./rate-limit.js";
-import { json, rateLimited, rateLimitHeaders, text } from "./responses.js";
+import { json, rateLimited, rateLimitHeaders, text, v2ErrorBody } from "./responses.js";
 import { DOCS_URL } from "./seed.js";
+import type { V2ErrorCode } from "./spec-checks-v2.js";
 import type { Fault } from "./types.js";
 
 interface QueuedFault {
@@ -27,8 +28,8 @@ export class FaultQueue {
   }
 
   /** The first queued fault that matches, used up by one. */
-  take(method: string, path: string): Fault | undefined {
-    const index = this.queue.findIndex(({ fault }) => matches(fault, method, path));
+  take(method: string, path: string, api: "v1" | "v2" = "v1"): Fault | undefined {
+    const index = this.queue.findIndex(({ fault }) => matches(fault, method, path, api));
     const entry = this.queue[index];
     if (!entry) return undefined;
     entry.left -= 1;
@@ -37,9 +38,10 @@ export class FaultQueue {
   }
 }
 
-function matches(fault: Fault, method: string, path: string): boolean {
+function matches(fault: Fault, method: string, path: string, api: "v1" | "v2"): boolean {
   const match = fault.match;
   if (!match) return true;
+  if (match.api !== undefined && match.api !== api) return false;
   if (match.method && match.method.toUpperCase() !== method.toUpperCase()) return false;
   if (match.path === undefined) return true;
   if (typeof match.path === "string") return match.path === path;
@@ -57,6 +59,38 @@ const DEFAULT_BODIES: Record<number, unknown> = {
   503: { reason: "Service Unavailable" },
 };
 
+/** The v2 error code a 404 on `path` names. */
+function notFoundCode(path: string): V2ErrorCode {
+  const resource = path.split("/")[1] ?? "";
+  const codes: Record<string, V2ErrorCode> = {
+    contacts: "contact_not_found",
+    activities: "activity_not_found",
+    segments: "segment_not_found",
+    organizations: "org_not_found",
+  };
+  return codes[resource] ?? "object_not_found";
+}
+
+/** Default bodies of v2 faults: ApiV2ErrorResponse, except 401 (as v1) and 403 (Status). */
+function v2DefaultBody(status: number, path: string): unknown {
+  switch (status) {
+    case 400:
+      return v2ErrorBody("invalid_parameters", "Invalid parameters");
+    case 401:
+      return DEFAULT_BODIES[401];
+    case 403:
+      return { status: "failure", reason: "Forbidden" };
+    case 404:
+      return v2ErrorBody(notFoundCode(path), "Not found");
+    case 409:
+      return v2ErrorBody("conflict", "A segment with this name already exists");
+    case 503:
+      return v2ErrorBody("internal_server_error", "Service Unavailable");
+    default:
+      return v2ErrorBody("internal_server_error", "Internal server error");
+  }
+}
+
 /** A gateway's page, not JSON: the client must cope with a non-JSON error body. */
 const BAD_GATEWAY_HTML =
   "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>";
@@ -69,11 +103,16 @@ export function faultOutcome(
   fault: Fault,
   rate: RateLimitSnapshot,
   now: number,
+  request: { api: "v1" | "v2"; path: string } = { api: "v1", path: "" },
 ): { kind: "respond"; response: Response } | { kind: "delay"; ms: number } | { kind: "network" } {
   if ("networkError" in fault) return { kind: "network" };
   if ("delayMs" in fault) return { kind: "delay", ms: fault.delayMs };
   if ("malformedJson" in fault) {
-    const response = new Response('{"labels": [{"id": "tag_1", "name": "Champ', {
+    const truncated =
+      request.api === "v2"
+        ? '{"success": true, "data": [{"id": "c_1", "name": "Ada Lo'
+        : '{"labels": [{"id": "tag_1", "name": "Champ';
+    const response = new Response(truncated, {
       status: 200,
       headers: { "Content-Type": "application/json; charset=utf-8", ...rateLimitHeaders(rate) },
     });
@@ -97,5 +136,7 @@ export function faultOutcome(
   }
   if (fault.status === 502)
     return { kind: "respond", response: text(502, BAD_GATEWAY_HTML, rate, "text/html") };
-  return { kind: "respond", response: json(fault.status, DEFAULT_BODIES[fault.status], rate) };
+  const body =
+    request.api === "v2" ? v2DefaultBody(fault.status, request.path) : DEFAULT_BODIES[fault.status];
+  return { kind: "respond", response: json(fault.status, body, rate) };
 }

@@ -5,11 +5,14 @@ import type { AddressInfo } from "node:net";
 export interface RunningServer {
   /** The base URL to give the client, including the base path, e.g. http://127.0.0.1:8765/community/v1. */
   url: string;
+  /** The v2 base URL on the same server, e.g. http://127.0.0.1:8765/community/v2. */
+  v2Url: string;
   close(): Promise<void>;
 }
 
 interface Handles {
   baseUrl: string;
+  v2BaseUrl?: string;
   handle(request: Request): Promise<Response>;
 }
 
@@ -34,11 +37,19 @@ export function startCommonRoomServer(
   opts: { port?: number; host?: string } = {},
 ): Promise<RunningServer> {
   const base = new URL(sim.baseUrl);
+  const v2Base = new URL(sim.v2BaseUrl ?? `${sim.baseUrl.replace(/\/+$/, "")}/v2`);
+  const v2Path = v2Base.pathname.replace(/\/+$/, "");
+  // Requests keep their path; the origin is the one of the base they fall under.
+  const originFor = (url: string | undefined) =>
+    url !== undefined &&
+    (url === v2Path || url.startsWith(`${v2Path}/`) || url.startsWith(`${v2Path}?`))
+      ? v2Base.origin
+      : base.origin;
   const host = opts.host ?? "127.0.0.1";
   const server = createServer((req, res) => {
     void (async () => {
       try {
-        const response = await sim.handle(await toRequest(req, base.origin));
+        const response = await sim.handle(await toRequest(req, originFor(req.url)));
         if (response.type === "error") {
           req.socket.destroy();
           return;
@@ -58,6 +69,7 @@ export function startCommonRoomServer(
       const { port } = server.address() as AddressInfo;
       resolve({
         url: `http://${host}:${port}${base.pathname.replace(/\/+$/, "")}`,
+        v2Url: `http://${host}:${port}${v2Path}`,
         close: () =>
           new Promise<void>((done, fail) => {
             server.close((error) => (error ? fail(error) : done()));

@@ -1,8 +1,23 @@
-/** The Common Room v1 Core API simulator: public API. */
+/** The Common Room API simulator (v1 Core API and the v2 routes the worker uses): public API. */
 export { createCommonRoomSimulator, type CommonRoomSimulator } from "./create.js";
 export { startCommonRoomServer, type RunningServer } from "./http-server.js";
-export { ROUTES, type Route, type OperationName } from "./routes.js";
+export {
+  ROUTES,
+  V2_ROUTES,
+  type Route,
+  type OperationName,
+  type V2OperationName,
+} from "./routes.js";
 export { SPEC_FACTS } from "./spec-checks.js";
+export { SPEC_FACTS_V2, type V2ErrorCode } from "./spec-checks-v2.js";
+export {
+  DEFAULT_CONTACT_ACTIVITY_COUNT,
+  DEFAULT_CONTACT_COUNT,
+  DEFAULT_ORGANIZATIONS,
+  defaultContactActivities,
+  defaultContacts,
+} from "./seed-v2.js";
+export { deriveV2BaseUrl } from "./simulator.js";
 export {
   DEFAULT_ACTIVITY_TYPES,
   DEFAULT_BASE_URL,
@@ -20,6 +35,7 @@ export type {
   ApiTag,
   ApiTokenInfo,
   BodyStyle,
+  CreatedSegment,
   CustomFieldDef,
   Fault,
   IdName,
@@ -29,6 +45,9 @@ export type {
   SimulatorSeed,
   SimulatorState,
   StoredActivity,
+  StoredContact,
+  StoredContactActivity,
   StoredUser,
   TagEntityType,
+  V2FieldValue,
 } from "./types.js";

@@ -1,6 +1,7 @@
 /** Builders for the simulator's HTTP answers, all carrying the X-RateLimit headers. */
 import type { RateLimitSnapshot } from "./rate-limit.js";
 import { DOCS_URL } from "./seed.js";
+import type { V2ErrorCode } from "./spec-checks-v2.js";
 import type { BodyStyle } from "./types.js";
 
 export function rateLimitHeaders(rate: RateLimitSnapshot): Record<string, string> {
@@ -104,3 +105,9 @@ export function rateLimitedByWindow(rate: RateLimitSnapshot, now: number): Respo
     retryAfter: new Date(rate.resetAtMs).toISOString(),
   });
 }
+
+/** The v2 API's error body (ApiV2ErrorResponse). */
+export const v2ErrorBody = (code: V2ErrorCode, message: string) => ({
+  success: false as const,
+  error: { code, message },
+});

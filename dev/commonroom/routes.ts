@@ -1,4 +1,4 @@
-/** The v1 Core API operations the simulator serves, and matching a path to one. */
+/** The v1 Core API and v2 API operations the simulator serves, and matching a path to one. */
 
 export type OperationName =
   | "getApiTokenStatus"
@@ -15,11 +15,14 @@ export type OperationName =
   | "deleteTag"
   | "anonymizeContact";
 
-export interface Route {
+/** The v2 operations the simulator serves (paths relative to the v2 base). */
+export type V2OperationName = "createSegment" | "listContacts" | "getContact" | "listActivities";
+
+export interface Route<Op extends string = OperationName> {
   method: "GET" | "POST" | "DELETE";
   /** The spec's path template, e.g. "/tags/{id}". */
   template: string;
-  operation: OperationName;
+  operation: Op;
   /** Query parameters the spec declares. */
   query: readonly string[];
   /** True when the operation takes a JSON request body. */
@@ -84,8 +87,43 @@ export const ROUTES: readonly Route[] = [
   },
 ];
 
-export type RouteMatch =
-  | { kind: "found"; route: Route; params: Record<string, string> }
+export const V2_ROUTES: readonly Route<V2OperationName>[] = [
+  { method: "POST", template: "/segments", operation: "createSegment", query: [], body: true },
+  {
+    method: "GET",
+    template: "/contacts",
+    operation: "listContacts",
+    query: ["limit", "cursor", "sort", "direction", "cols", "organizationId", "segmentId"],
+    body: false,
+  },
+  {
+    method: "GET",
+    template: "/contacts/{id}",
+    operation: "getContact",
+    query: ["cols"],
+    body: false,
+  },
+  {
+    method: "GET",
+    template: "/activities",
+    operation: "listActivities",
+    query: [
+      "limit",
+      "cursor",
+      "sort",
+      "direction",
+      "cols",
+      "contactId",
+      "organizationId",
+      "startDate",
+      "endDate",
+    ],
+    body: false,
+  },
+];
+
+export type RouteMatch<Op extends string = OperationName> =
+  | { kind: "found"; route: Route<Op>; params: Record<string, string> }
   | { kind: "wrong-method"; allowed: string[] }
   | { kind: "unknown" }
   | { kind: "bad-encoding"; segment: string };
@@ -106,10 +144,14 @@ function matchTemplate(template: string, segments: string[]): Record<string, str
 }
 
 /** `path` is relative to the base URL and still percent-encoded; params come back decoded. */
-export function matchRoute(method: string, path: string): RouteMatch {
+export function matchRoute<Op extends string = OperationName>(
+  method: string,
+  path: string,
+  routes: readonly Route<Op>[] = ROUTES as unknown as readonly Route<Op>[],
+): RouteMatch<Op> {
   const segments = path.split("/").slice(1);
   const allowed: string[] = [];
-  for (const route of ROUTES) {
+  for (const route of routes) {
     const params = matchTemplate(route.template, segments);
     if (!params) continue;
     if (route.method !== method) {

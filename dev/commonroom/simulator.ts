@@ -1,7 +1,7 @@
 /**
  * The framework-free core: a WHATWG Request in, a Response out. It checks each request
- * against the v1 Core API spec, records it, applies injected faults and the rate limit,
- * and serves the operations from a stateful store.
+ * against the v1 Core API spec (or, under the v2 base, the v2 spec), records it, applies
+ * injected faults and the rate limit, and serves the operations from a stateful store.
  */
 import { FaultQueue, faultOutcome } from "./faults.js";
 import { FixedWindowLimiter, type RateLimitSnapshot } from "./rate-limit.js";
@@ -12,8 +12,15 @@ import {
   rateLimitedByWindow,
   styled,
   tokenNotValid,
+  v2ErrorBody,
 } from "./responses.js";
-import { matchRoute, type Route } from "./routes.js";
+import {
+  matchRoute,
+  V2_ROUTES,
+  type Route,
+  type RouteMatch,
+  type V2OperationName,
+} from "./routes.js";
 import { isPlainObject, type CheckContext } from "./rules.js";
 import {
   DEFAULT_BASE_URL,
@@ -33,7 +40,9 @@ import {
   checkUserBody,
   type Catalog,
 } from "./spec-checks.js";
+import { checkCreateSegmentBody, checkV2Request, type V2CheckContext } from "./spec-checks-v2.js";
 import { SimulatorStore, type WriteEffects } from "./state.js";
+import { serveV2 } from "./v2.js";
 import type {
   ApiTokenInfo,
   BodyStyle,
@@ -47,26 +56,38 @@ import type {
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 type AuthResult = "ok" | "missing" | "malformed" | "unknown-token";
+type Api = "v1" | "v2";
+
+/** `…/v1` → `…/v2`; a base without a trailing `/v1` gets `/v2` appended. */
+export function deriveV2BaseUrl(baseUrl: string): string {
+  const trimmed = baseUrl.replace(/\/+$/, "");
+  return /\/v1$/.test(trimmed) ? trimmed.replace(/\/v1$/, "/v2") : `${trimmed}/v2`;
+}
+
+const V2_SERVED = V2_ROUTES.map((r) => `${r.method} ${r.template}`).join(", ");
 
 interface Prepared {
+  api: Api;
   record: RecordedRequest;
-  route: Route | undefined;
+  route: Route<string> | undefined;
   params: Record<string, string>;
   query: URLSearchParams;
   auth: AuthResult;
   routing: "found" | "unknown" | "wrong-method";
   /** The methods the path does have, for a 405's Allow header. */
   allowed: string[];
-  ctx: CheckContext;
+  ctx: V2CheckContext;
 }
 
 export class SimulatorCore {
   readonly baseUrl: string;
+  readonly v2BaseUrl: string;
   readonly tokens: readonly string[];
   readonly requests: RecordedRequest[] = [];
   readonly violations: string[] = [];
   readonly store: SimulatorStore;
   private readonly base: URL;
+  private readonly v2Base: URL;
   private readonly community: ApiTokenInfo;
   private readonly sources: Set<number>;
   private readonly latencyMs: number;
@@ -77,6 +98,9 @@ export class SimulatorCore {
   constructor(opts: SimulatorOptions = {}) {
     this.baseUrl = (opts.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
     this.base = new URL(this.baseUrl);
+    this.v2BaseUrl = (opts.v2BaseUrl ?? deriveV2BaseUrl(this.baseUrl)).replace(/\/+$/, "");
+    this.v2Base = new URL(this.v2BaseUrl);
+    if (this.v2BaseUrl === this.baseUrl) throw new Error("v2BaseUrl must differ from baseUrl");
     this.tokens = [...(opts.tokens ?? DEFAULT_TOKENS)];
     this.community = { ...(opts.community ?? DEFAULT_COMMUNITY) };
     this.sources = new Set(opts.destinationSourceIds ?? DEFAULT_DESTINATION_SOURCE_IDS);
@@ -118,13 +142,24 @@ export class SimulatorCore {
     );
   }
 
-  /** The path relative to the base URL (percent-encoded as sent), or undefined when outside it. */
+  /** The path relative to the v1 base URL (percent-encoded as sent), or undefined when outside it. */
   relativePath(url: URL): string | undefined {
-    if (url.origin !== this.base.origin) return undefined;
-    const basePath = this.base.pathname.replace(/\/+$/, "");
-    if (url.pathname === basePath) return "";
-    if (!url.pathname.startsWith(`${basePath}/`)) return undefined;
-    return url.pathname.slice(basePath.length);
+    return this.locate(url)?.api === "v1" ? relativeTo(this.base, url) : undefined;
+  }
+
+  /** Which API a URL is under, and its path relative to that API's base. */
+  locate(url: URL): { api: Api; path: string } | undefined {
+    // The longer base first, so a v2 base nested in the v1 base still wins.
+    const bases: [Api, URL][] = [
+      ["v1", this.base],
+      ["v2", this.v2Base],
+    ];
+    bases.sort(([, a], [, b]) => b.pathname.length - a.pathname.length);
+    for (const [api, base] of bases) {
+      const path = relativeTo(base, url);
+      if (path !== undefined) return { api, path };
+    }
+    return undefined;
   }
 
   async handle(request: Request): Promise<Response> {
@@ -137,7 +172,14 @@ export class SimulatorCore {
     } catch (error) {
       const message = `${request.method} ${request.url}: simulator error: ${error instanceof Error ? error.message : String(error)}`;
       this.violations.push(message);
-      response = json(500, { reason: "simulator error" }, this.limiter.peek());
+      const v2 = this.locate(new URL(request.url))?.api === "v2";
+      response = json(
+        500,
+        v2
+          ? v2ErrorBody("internal_server_error", "simulator error")
+          : { reason: "simulator error" },
+        this.limiter.peek(),
+      );
     }
     if (this.latencyMs > 0) await sleep(this.latencyMs);
     if (record) record.status = response.type === "error" ? 0 : response.status;
@@ -149,9 +191,11 @@ export class SimulatorCore {
   private async prepare(request: Request): Promise<Prepared> {
     const url = new URL(request.url);
     const method = request.method.toUpperCase();
-    const path = this.relativePath(url) ?? url.pathname;
+    const located = this.locate(url);
+    const api: Api = located?.api ?? "v1";
+    const path = located?.path ?? url.pathname;
     const raw = method === "GET" || method === "HEAD" ? "" : await request.text();
-    const ctx: CheckContext = { issues: [], notes: [] };
+    const ctx: V2CheckContext = { issues: [], notes: [] };
     let body: unknown = undefined;
     let bodyIsJson = false;
     if (raw !== "") {
@@ -163,6 +207,7 @@ export class SimulatorCore {
       }
     }
     const record: RecordedRequest = {
+      api,
       method,
       path,
       query: Object.fromEntries(url.searchParams),
@@ -180,14 +225,16 @@ export class SimulatorCore {
     const auth = this.checkAuth(request.headers.get("authorization"), ctx);
     record.authorized = auth === "ok";
 
-    let route: Route | undefined;
+    let route: Route<string> | undefined;
     let params: Record<string, string> = {};
     let routing: Prepared["routing"] = "unknown";
     let allowed: string[] = [];
-    const match =
-      this.relativePath(url) === undefined
-        ? ({ kind: "unknown" } as const)
-        : matchRoute(method, path);
+    const match: RouteMatch<string> =
+      located === undefined
+        ? { kind: "unknown" }
+        : api === "v2"
+          ? matchRoute<V2OperationName>(method, path, V2_ROUTES)
+          : matchRoute(method, path);
     if (match.kind === "found") {
       route = match.route;
       params = match.params;
@@ -200,13 +247,25 @@ export class SimulatorCore {
       ctx.issues.push(
         `path segment ${JSON.stringify(match.segment)} is not valid percent-encoding`,
       );
+    } else if (api === "v2") {
+      ctx.issues.push(`no such endpoint among the v2 routes the simulator serves (${V2_SERVED})`);
     } else {
       ctx.issues.push("no such endpoint in the v1 Core API");
     }
 
-    if (route) {
+    if (route && api === "v2") {
+      checkV2Request(
+        route.operation as V2OperationName,
+        route.query,
+        params,
+        url.searchParams,
+        ctx,
+      );
+    } else if (route) {
       checkQuery(url.searchParams, route.query, ctx);
-      this.checkParams(route, params, url.searchParams, ctx);
+      this.checkParams(route as Route, params, url.searchParams, ctx);
+    }
+    if (route) {
       if (route.body) {
         const contentType = request.headers.get("content-type") ?? "";
         if (raw === "") ctx.issues.push("a JSON request body is required");
@@ -216,21 +275,24 @@ export class SimulatorCore {
               `Content-Type must be application/json (got ${JSON.stringify(contentType || null)})`,
             );
           if (!bodyIsJson) ctx.issues.push("body is not valid JSON");
-          else this.checkBody(route, body, ctx);
+          else if (api === "v2") checkCreateSegmentBody(body, ctx);
+          else this.checkBody(route as Route, body, ctx);
         }
-        if (bodyIsJson) record.clearedCustomFields = clearedCustomFields(route, body);
+        if (bodyIsJson && api === "v1")
+          record.clearedCustomFields = clearedCustomFields(route as Route, body);
       } else if (raw !== "") {
         ctx.issues.push("this operation takes no request body");
       }
     }
 
+    const where = api === "v2" ? `${method} ${path} (v2)` : `${method} ${path}`;
     for (const issue of ctx.issues) {
-      const violation = `${method} ${path}: ${issue}`;
+      const violation = `${where}: ${issue}`;
       record.violations.push(violation);
       this.violations.push(violation);
     }
     record.notes.push(...ctx.notes);
-    return { record, route, params, query: url.searchParams, auth, routing, allowed, ctx };
+    return { api, record, route, params, query: url.searchParams, auth, routing, allowed, ctx };
   }
 
   private checkAuth(header: string | null, ctx: CheckContext): AuthResult {
@@ -292,9 +354,9 @@ export class SimulatorCore {
 
   private async answer(p: Prepared): Promise<Response> {
     const rate = this.limiter.take();
-    const fault = this.faults.take(p.record.method, p.record.path);
+    const fault = this.faults.take(p.record.method, p.record.path, p.api);
     if (fault) {
-      const outcome = faultOutcome(fault, rate, Date.now());
+      const outcome = faultOutcome(fault, rate, Date.now(), { api: p.api, path: p.record.path });
       if (outcome.kind === "network") return Response.error();
       if (outcome.kind === "respond") return outcome.response;
       await sleep(outcome.ms);
@@ -304,8 +366,23 @@ export class SimulatorCore {
     if (p.routing === "wrong-method")
       return json(405, { reason: "Method Not Allowed" }, rate, { Allow: p.allowed.join(", ") });
     if (p.routing === "unknown" || !p.route) return json(404, { reason: "Not Found" }, rate);
+    if (p.api === "v2") {
+      if (p.ctx.issues.length > 0) {
+        const message = p.ctx.issues[0] as string;
+        return json(400, v2ErrorBody(p.ctx.code ?? "invalid_parameters", message), rate);
+      }
+      const answer = serveV2(
+        p.route.operation as V2OperationName,
+        this.store,
+        p.params,
+        p.query,
+        p.record.body,
+        p.record.notes,
+      );
+      return json(answer.status, answer.body, rate);
+    }
     if (p.ctx.issues.length > 0) return invalidRequest(rate);
-    return this.serve(p.route, p.params, p.query, p.record, rate);
+    return this.serve(p.route as Route, p.params, p.query, p.record, rate);
   }
 
   private serve(
@@ -403,6 +480,14 @@ export class SimulatorCore {
     }
     return empty(500, rate);
   }
+}
+
+function relativeTo(base: URL, url: URL): string | undefined {
+  if (url.origin !== base.origin) return undefined;
+  const basePath = base.pathname.replace(/\/+$/, "");
+  if (url.pathname === basePath) return "";
+  if (!url.pathname.startsWith(`${basePath}/`)) return undefined;
+  return url.pathname.slice(basePath.length);
 }
 
 /** Ids of the custom-field items sent without `value` (each clears its field). */

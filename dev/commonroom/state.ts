@@ -2,6 +2,7 @@
 import type {
   ActivityTypeDef,
   ApiTag,
+  CreatedSegment,
   IdName,
   SeedCustomField,
   SimulatorSeed,
@@ -17,6 +18,7 @@ import {
   DEFAULT_SEGMENT_STATUSES,
   DEFAULT_TAGS,
 } from "./seed.js";
+import { defaultContactActivities, defaultContacts } from "./seed-v2.js";
 
 export type TagAssignment = { type: "id"; id: string } | { type: "name"; name: string };
 
@@ -35,6 +37,9 @@ export class SimulatorStore {
     users: new Map(),
     activities: new Map(),
     anonymizations: [],
+    contacts: new Map(),
+    contactActivities: new Map(),
+    createdSegments: [],
   };
   activityTypes: ActivityTypeDef[] = [];
   customFields: SeedCustomField[] = [];
@@ -58,6 +63,29 @@ export class SimulatorStore {
     this.state.anonymizations.length = 0;
     for (const tag of clone(this.seed.tags ?? DEFAULT_TAGS)) this.state.tags.set(tag.id, tag);
     this.nextTagNumber = this.state.tags.size + 1;
+    this.state.contacts.clear();
+    for (const contact of clone(this.seed.contacts ?? defaultContacts()))
+      this.state.contacts.set(contact.id, contact);
+    this.state.contactActivities.clear();
+    for (const activity of clone(this.seed.contactActivities ?? defaultContactActivities()))
+      this.state.contactActivities.set(activity.id, activity);
+    this.state.createdSegments.length = 0;
+  }
+
+  /**
+   * v2 Create Segment. A name equal to an existing segment's (v1 seed or created; compared
+   * trimmed and case-insensitively) is a conflict. The new segment gets the next number
+   * after the highest segment id and shows in v1 Get Segments (with no statuses).
+   */
+  createSegment(input: Omit<CreatedSegment, "id" | "createdAt">): CreatedSegment | "conflict" {
+    const key = (name: string) => name.trim().toLowerCase();
+    if (this.segments.some((segment) => key(segment.name) === key(input.name))) return "conflict";
+    const id = Math.max(0, ...this.segments.map((segment) => segment.id)) + 1;
+    const created: CreatedSegment = { ...input, id, createdAt: new Date().toISOString() };
+    this.segments.push({ id, name: input.name });
+    this.segmentStatuses[id] = [];
+    this.state.createdSegments.push(created);
+    return clone(created);
   }
 
   customFieldsFor(
