@@ -3,7 +3,7 @@
  * Only safe facts are kept: operation, status, method, path, an error code, Common Room's
  * own `reason`. Never headers, never the request config, never the axios error itself.
  */
-import { CommonRoomError } from "./errors.js";
+import { CommonRoomError, type CommonRoomErrorKind } from "./errors.js";
 
 export const FALLBACK_RATE_LIMIT_WAIT_MS = 1000;
 const SNIPPET_CHARS = 120;
@@ -32,36 +32,56 @@ export interface HttpAnswer {
   secrets: readonly string[];
 }
 
-/** Classifies a non-2xx answer. */
+/**
+ * Classifies a non-2xx answer, from either API version. A v2 error body
+ * (`{ success: false, error: { code, message } }`) is classified by its code first (see
+ * kindOfV2Code), and its code becomes the error's `reason`; anything else, and a v2 code
+ * with no mapping, is classified by the HTTP status.
+ */
 export function classifyHttpError(answer: HttpAnswer): CommonRoomError {
   const { operation, method, path, status, secrets } = answer;
   const body = parseJsonOrUndefined(answer.bodyText);
-  const reason = reasonOf(body);
-  const safeReason = reason === undefined ? undefined : redactSecrets(clip(reason), secrets);
+  const v2 = v2ErrorOf(body);
+  let reason: string | undefined;
+  /** What Common Room said, ready for the message. */
+  let said: string | undefined;
+  if (v2 !== undefined) {
+    reason = redactSecrets(clip(v2.code, 80), secrets);
+    said = `${v2.message === undefined ? "no message given" : redactSecrets(clip(v2.message), secrets)} (${reason})`;
+  } else {
+    const v1Reason = reasonOf(body);
+    reason = v1Reason === undefined ? undefined : redactSecrets(clip(v1Reason), secrets);
+    said = reason;
+  }
   const details = { method, path };
-  const base = { operation, httpStatus: status, details, reason: safeReason };
+  const base = { operation, httpStatus: status, details, reason };
   const say = (text: string) => `Common Room answered ${status} to ${operation}: ${text}`;
+
+  const byCode = v2 === undefined ? undefined : kindOfV2Code(v2.code);
+  if (byCode !== undefined && said !== undefined) {
+    return new CommonRoomError({ ...base, kind: byCode, message: say(said) });
+  }
 
   if (status === 401 || status === 403) {
     return new CommonRoomError({
       ...base,
       kind: "unauthorized",
-      message: say(safeReason ?? "the API token was refused"),
+      message: say(said ?? "the API token was refused"),
     });
   }
   if (status === 404) {
-    const what = notFoundSubject(path);
+    const what = v2 === undefined ? notFoundSubject(path) : undefined;
     return new CommonRoomError({
       ...base,
       kind: "not_found",
-      message: say(what ?? safeReason ?? "Not found"),
+      message: say(what ?? said ?? "Not found"),
     });
   }
   if (status === 409) {
     return new CommonRoomError({
       ...base,
       kind: "conflict",
-      message: say(safeReason ?? "Conflict"),
+      message: say(said ?? "Conflict"),
     });
   }
   if (status === 429) {
@@ -77,11 +97,11 @@ export function classifyHttpError(answer: HttpAnswer): CommonRoomError {
     return new CommonRoomError({
       ...base,
       kind: "upstream",
-      message: say(safeReason ?? "server error"),
+      message: say(said ?? "server error"),
     });
   }
   if (status >= 400) {
-    const text = safeReason ?? snippetOrNothing(answer.bodyText, secrets) ?? "no reason given";
+    const text = said ?? snippetOrNothing(answer.bodyText, secrets) ?? "no reason given";
     return new CommonRoomError({ ...base, kind: "bad_request", message: say(text) });
   }
   // 1xx/3xx that axios did not resolve: nothing we can use.
@@ -90,6 +110,30 @@ export function classifyHttpError(answer: HttpAnswer): CommonRoomError {
     kind: "unexpected_response",
     message: say("an unexpected status"),
   });
+}
+
+/**
+ * The kind a v2 error code stands for, whatever the HTTP status: `*_not_found` →
+ * not_found, `invalid_*` → bad_request, `conflict` → conflict, `internal_server_error` →
+ * upstream. Any other code: undefined (the status decides).
+ */
+export function kindOfV2Code(code: string): CommonRoomErrorKind | undefined {
+  if (code.endsWith("_not_found")) return "not_found";
+  if (code.startsWith("invalid_")) return "bad_request";
+  if (code === "conflict") return "conflict";
+  if (code === "internal_server_error") return "upstream";
+  return undefined;
+}
+
+/** The code and message of a v2 error body, or undefined when the body is not one. */
+function v2ErrorOf(body: unknown): { code: string; message?: string } | undefined {
+  if (!isRecord(body) || body.success === true || !isRecord(body.error)) return undefined;
+  const { code, message } = body.error;
+  if (typeof code !== "string" || code.trim() === "") return undefined;
+  return {
+    code: code.trim(),
+    ...(typeof message === "string" && message.trim() !== "" && { message: message.trim() }),
+  };
 }
 
 /** The subset of an axios error that is safe to look at. */
@@ -184,10 +228,11 @@ function notFoundSubject(path: string): string | undefined {
   if (path.startsWith("/tags/")) return "Tag not found";
   if (path.startsWith("/source/")) return "Destination source not found";
   if (path.startsWith("/segments/")) return "Segment not found";
+  if (path.startsWith("/contacts/") || path.startsWith("/user/")) return "Contact not found";
   return undefined;
 }
 
-/** Common Room's `reason` (v1), a Status body's `status`, or a v2 `error.message`. */
+/** Common Room's `reason` (v1), a v2-like `error.message`, or a Status body's `status`. */
 function reasonOf(body: unknown): string | undefined {
   if (!isRecord(body)) return undefined;
   if (typeof body.reason === "string" && body.reason.trim() !== "") return body.reason;

@@ -1,8 +1,12 @@
 /**
- * A typed client of the Common Room Core API (v1): one method per endpoint. It knows HTTP
- * and nothing of Conductor. Every failure comes out as a CommonRoomError (see classify.ts);
+ * A typed client of the Common Room Core API (v1) and of the parts of the v2 API that the
+ * operations beyond the connected app use: one method per endpoint. It knows HTTP and
+ * nothing of Conductor. Both versions go through the same layers, so callers cannot tell
+ * which one answered: every failure comes out as a CommonRoomError (see classify.ts), and
  * 429s, 5xx and network errors are handled by the retry layer (retry.ts) around each call.
+ * v2 answers come wrapped as `{ success: true, data, meta? }`; the methods unwrap them.
  */
+import { createHash } from "node:crypto";
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 import type { Logger } from "pino";
 import type { z } from "zod";
@@ -14,20 +18,31 @@ import {
 } from "./classify.js";
 import { resolveRetryPolicy, withRetry, type RetryPolicy } from "./retry.js";
 import {
+  ActivityList,
   ActivityType,
   ApiTag,
   ApiToken,
+  ContactList,
+  ContactResponse,
+  CreateSegmentResponse,
   CustomField,
   Segment,
   SegmentStatus,
   TagList,
   type ApiActivity,
   type ApiUser,
+  type Contact,
+  type SegmentEntityType,
+  type SortDirection,
   type TagEntityType,
+  type V2Activity,
 } from "./schemas.js";
 
 export interface CommonRoomClientOptions {
+  /** The Core API (v1) base, e.g. https://api.commonroom.io/community/v1. */
   apiUrl: string;
+  /** The v2 API base; default: apiUrl with its trailing `/v1` replaced by `/v2`. */
+  apiV2Url?: string;
   apiToken: string;
   /** Per-request timeout. */
   timeoutMs: number;
@@ -66,6 +81,84 @@ export interface UpdateTagBody {
   description?: string | null;
 }
 
+/** Body of createSegment (v2 CreateSegmentRequest): only the fields given are sent. */
+export interface CreateSegmentBody {
+  name: string;
+  description?: string;
+  entityType?: SegmentEntityType;
+  /** `cot_<number>`; Common Room requires it when entityType is "object". */
+  objectTypeId?: string;
+}
+
+/** One page of a v2 list. */
+export interface Page<T> {
+  items: T[];
+  /** Pass as `cursor` for the next page; null when there is none. */
+  nextCursor: string | null;
+  /** The total number of matches, only when `cols` asked for `recordCount`. */
+  recordCount?: number;
+}
+
+/** Query of listContacts (v2 GET /contacts); only the parameters given are sent. */
+export interface ContactQuery {
+  segmentId?: string;
+  organizationId?: string;
+  sort?: string;
+  direction?: SortDirection;
+  cols?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+/** Query of listActivities (v2 GET /activities); only the parameters given are sent. */
+export interface ActivityQuery {
+  contactId?: string;
+  organizationId?: string;
+  /** ISO 8601: activities at or after it. */
+  startDate?: string;
+  /** ISO 8601: activities at or before it. */
+  endDate?: string;
+  /** The spec allows `id` and `activityTime` (its default). */
+  sort?: string;
+  direction?: SortDirection;
+  cols?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+const CONTACT_QUERY_KEYS = [
+  "segmentId",
+  "organizationId",
+  "sort",
+  "direction",
+  "cols",
+  "limit",
+  "cursor",
+] as const satisfies readonly (keyof ContactQuery)[];
+
+const ACTIVITY_QUERY_KEYS = [
+  "contactId",
+  "organizationId",
+  "startDate",
+  "endDate",
+  "sort",
+  "direction",
+  "cols",
+  "limit",
+  "cursor",
+] as const satisfies readonly (keyof ActivityQuery)[];
+
+/** The v2 base derived from a v1 base: a trailing `/v1` becomes `/v2`, else `/v2` is added. */
+export function deriveApiV2Url(apiUrl: string): string {
+  const trimmed = apiUrl.replace(/\/+$/, "");
+  return /\/v1$/.test(trimmed) ? trimmed.replace(/\/v1$/, "/v2") : `${trimmed}/v2`;
+}
+
+/** A short stable hash of an email, to name it in logs and errors without showing it. */
+export function emailHash(email: string): string {
+  return `sha256:${createHash("sha256").update(email).digest("hex").slice(0, 16)}`;
+}
+
 /** A request timeout is never cut below this by a nearly spent budget. */
 const MIN_REQUEST_TIMEOUT_MS = 1000;
 
@@ -74,7 +167,12 @@ type Method = "GET" | "POST" | "DELETE";
 interface Request {
   operation: string;
   method: Method;
+  /** Below the API base, URL-encoded. */
   path: string;
+  /** Which base: v1 unless said. */
+  api?: "v1" | "v2";
+  /** The path as logs and errors show it, when `path` holds something private (an email). */
+  shownPath?: string;
   query?: Record<string, string>;
   body?: unknown;
 }
@@ -83,10 +181,12 @@ export class CommonRoomClient {
   private readonly http: AxiosInstance;
   private readonly policy: RetryPolicy;
   private readonly secrets: readonly string[];
+  private readonly v2BaseUrl: string;
 
   constructor(private readonly opts: CommonRoomClientOptions) {
     this.policy = resolveRetryPolicy(opts.retry);
     this.secrets = [opts.apiToken];
+    this.v2BaseUrl = (opts.apiV2Url ?? deriveApiV2Url(opts.apiUrl)).replace(/\/+$/, "");
     this.http = axios.create({
       baseURL: opts.apiUrl.replace(/\/+$/, ""),
       headers: { Authorization: `Bearer ${opts.apiToken}`, Accept: "application/json" },
@@ -209,6 +309,90 @@ export class CommonRoomClient {
   }
 
   // -------------------------------------------------------------------------------------
+  // Beyond the connected app
+
+  /**
+   * v1 DELETE /user/{email}: asks Common Room to anonymize the contact (queued, done within
+   * 15 days). Logs and errors name the email only by its hash.
+   */
+  anonymizeContact(email: string, o?: CallOptions): Promise<Accepted> {
+    return this.accepted(
+      {
+        operation: "anonymizeContact",
+        method: "DELETE",
+        path: `/user/${segment(email)}`,
+        shownPath: `/user/{${emailHash(email)}}`,
+      },
+      o,
+    );
+  }
+
+  /** v2 POST /segments; answers the created segment's `id` (`s_<number>`) and `name`. */
+  async createSegment(
+    body: CreateSegmentBody,
+    o?: CallOptions,
+  ): Promise<{ id: string; name: string }> {
+    const res = await this.json(
+      { operation: "createSegment", method: "POST", path: "/segments", api: "v2", body },
+      CreateSegmentResponse,
+      o,
+    );
+    return { id: res.data.id, name: res.data.name };
+  }
+
+  /** v2 GET /contacts: one page. */
+  async listContacts(query: ContactQuery, o?: CallOptions): Promise<Page<Contact>> {
+    const res = await this.json(
+      {
+        operation: "listContacts",
+        method: "GET",
+        path: "/contacts",
+        api: "v2",
+        query: queryOf(query, CONTACT_QUERY_KEYS),
+      },
+      ContactList,
+      o,
+    );
+    return pageOf(res);
+  }
+
+  /** v2 GET /contacts/{id}. */
+  async getContact(
+    contactId: string,
+    query: { cols?: string } = {},
+    o?: CallOptions,
+  ): Promise<Contact> {
+    const res = await this.json(
+      {
+        operation: "getContact",
+        method: "GET",
+        path: `/contacts/${segment(contactId)}`,
+        api: "v2",
+        query: queryOf(query, ["cols"] as const),
+      },
+      ContactResponse,
+      o,
+    );
+    return res.data;
+  }
+
+  /** v2 GET /activities: one page. */
+  async listActivities(query: ActivityQuery, o?: CallOptions): Promise<Page<V2Activity>> {
+    const res = await this.json(
+      {
+        operation: "listActivities",
+        method: "GET",
+        path: "/activities",
+        api: "v2",
+        query: queryOf(query, ACTIVITY_QUERY_KEYS),
+      },
+      ActivityList,
+      o,
+    );
+    return pageOf(res);
+  }
+
+  // -------------------------------------------------------------------------------------
 
   /** A call whose 2xx body must match `schema`. */
   private async json<S extends z.ZodTypeAny>(
@@ -293,14 +477,16 @@ export class CommonRoomClient {
     remainingMs: number,
     signal: AbortSignal | undefined,
   ): Promise<{ status: number; bodyText: string }> {
-    const { operation, method, path } = req;
+    const { operation, method } = req;
+    const path = req.shownPath ?? req.path;
     const timeoutMs = Math.min(this.opts.timeoutMs, Math.max(remainingMs, MIN_REQUEST_TIMEOUT_MS));
     const started = performance.now();
     let res: AxiosResponse<unknown>;
     try {
       res = await this.http.request({
         method,
-        url: path,
+        url: req.path,
+        ...(req.api === "v2" && { baseURL: this.v2BaseUrl }),
         params: req.query,
         timeout: timeoutMs,
         signal,
@@ -352,6 +538,30 @@ function segment(value: string | number): string {
   return encodeURIComponent(String(value));
 }
 
+/** Only the keys given (not undefined), as strings, under the names the spec uses. */
+function queryOf<Q extends object>(
+  query: Q,
+  keys: readonly (keyof Q & string)[],
+): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const key of keys) {
+    const value = query[key];
+    if (value !== undefined && value !== null) out[key] = String(value);
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+function pageOf<T>(list: {
+  data: T[];
+  meta: { nextCursor: string | null; recordCount?: number };
+}): Page<T> {
+  return {
+    items: list.data,
+    nextCursor: list.meta.nextCursor,
+    ...(list.meta.recordCount !== undefined && { recordCount: list.meta.recordCount }),
+  };
+}
+
 /** Only the error's code is kept: the axios error carries the request config and headers. */
 function errorCode(error: unknown): string | undefined {
   if (typeof error === "object" && error !== null && "code" in error) {
@@ -371,6 +581,10 @@ const SCHEMA_NAMES: Record<string, string> = {
   createTag: "ApiTag",
   updateTag: "ApiTag",
   getTag: "ApiTag",
+  createSegment: "CreateSegmentResponse",
+  listContacts: "ContactList",
+  getContact: "ContactResponse",
+  listActivities: "ActivityList",
 };
 
 function schemaName(operation: string): string {

@@ -1,5 +1,6 @@
 /**
- * zod schemas of the Common Room Core API (v1) objects used by the twelve operations.
+ * zod schemas of the Common Room Core API (v1) objects used by the twelve operations, and
+ * of the v2 API objects used by the operations beyond the connected app.
  *
  * Request objects are strict: Common Room silently ignores a field it does not know, so a
  * misspelt field would otherwise be lost without a word. Response objects are lenient about
@@ -44,7 +45,7 @@ export const TagEntityType = z.enum(["member", "activity", "company"]);
 export type TagEntityType = z.infer<typeof TagEntityType>;
 
 /** ISO 8601 date-time, with `Z` or an offset, e.g. 2024-05-01T12:00:00.000Z. */
-const IsoDateTime = z
+const Timestamp = z
   .string()
   .datetime({ offset: true, message: "must be an ISO 8601 date-time, e.g. 2024-05-01T12:00:00Z" });
 
@@ -184,7 +185,7 @@ export const ApiActivity = z
       })
       .nullable()
       .optional(),
-    timestamp: IsoDateTime.optional(),
+    timestamp: Timestamp.optional(),
     url: NullableString,
     tags: z.array(TagAssignment).optional(),
     parentActivity: z
@@ -246,6 +247,111 @@ export type ApiTag = z.infer<typeof ApiTag>;
 
 export const TagList = z.object({ labels: z.array(ApiTag) });
 export type TagList = z.infer<typeof TagList>;
+
+// ---------------------------------------------------------------------------------------
+// v2 API: task inputs
+
+/** A prefixed id such as `c_123`, checked as a task input. */
+function prefixedId(prefix: string) {
+  return z
+    .string({ required_error: "required", invalid_type_error: "must be a string" })
+    .regex(new RegExp(`^${prefix}_\\d+$`), `must look like ${prefix}_<number>`);
+}
+
+/** A v2 contact id, `c_<number>`. */
+export const ContactId = prefixedId("c");
+export type ContactId = z.infer<typeof ContactId>;
+
+/** A v2 organization id, `o_<number>`. */
+export const OrganizationId = prefixedId("o");
+export type OrganizationId = z.infer<typeof OrganizationId>;
+
+/** A v2 custom object type id, `cot_<number>`. */
+export const ObjectTypeId = prefixedId("cot");
+export type ObjectTypeId = z.infer<typeof ObjectTypeId>;
+
+/**
+ * A v2 segment id, `s_<number>`. For convenience it also accepts the plain number that
+ * Get Segments (v1) returns, as a positive integer or a string of digits, and turns it
+ * into the prefixed form: 123 and "123" both become "s_123". The output is always a string.
+ */
+const SEGMENT_REF_MESSAGE = "must look like s_<number> (or be a positive integer segment id)";
+export const SegmentRef = z.preprocess(
+  (value) => {
+    if (typeof value === "number" && Number.isSafeInteger(value) && value > 0) return `s_${value}`;
+    if (typeof value === "string" && /^\s*\d+\s*$/.test(value)) {
+      const digits = value.trim().replace(/^0+/, "");
+      return digits === "" ? value : `s_${digits}`;
+    }
+    return value;
+  },
+  z
+    .string({ required_error: "required", invalid_type_error: SEGMENT_REF_MESSAGE })
+    .regex(/^s_\d+$/, SEGMENT_REF_MESSAGE),
+);
+export type SegmentRef = z.infer<typeof SegmentRef>;
+
+/** An ISO 8601 date (2024-05-01) or date-time with `Z` or an offset (2024-05-01T12:00:00Z). */
+export const IsoDateTime = z
+  .string({ required_error: "required", invalid_type_error: "must be a string" })
+  .refine(
+    (s) =>
+      YMD.test(s) ? isRealDate(s) : z.string().datetime({ offset: true }).safeParse(s).success,
+    "must be an ISO 8601 date or date-time, e.g. 2024-05-01 or 2024-05-01T12:00:00Z",
+  );
+export type IsoDateTime = z.infer<typeof IsoDateTime>;
+
+export const SortDirection = z.enum(["asc", "desc"]);
+export type SortDirection = z.infer<typeof SortDirection>;
+
+export const SegmentEntityType = z.enum(["contact", "object", "organization"]);
+export type SegmentEntityType = z.infer<typeof SegmentEntityType>;
+
+// ---------------------------------------------------------------------------------------
+// v2 API: responses. Every v2 answer is wrapped as `{ success: true, data, meta? }`.
+// Contacts and activities keep every field Common Room sends (`cols` adds columns that
+// workflows need), but insist on the documented required ones.
+
+/** A v2 Contact: `id` (`c_<number>`) and `name` required, every other field passed through. */
+export const Contact = z.object({ id: z.string(), name: z.string() }).passthrough();
+export type Contact = z.infer<typeof Contact>;
+
+/** A v2 activity (the spec's ApiActivity, not the v1 request object of the same name). */
+export const V2Activity = z
+  .object({
+    id: z.string(),
+    type: z.string(),
+    activityTime: z.string(),
+    contactId: z.string().optional(),
+    content: z.string().nullable().optional(),
+    url: z.string().optional(),
+  })
+  .passthrough();
+export type V2Activity = z.infer<typeof V2Activity>;
+
+const ListMeta = z.object({
+  nextCursor: z.string().nullable(),
+  recordCount: z.number().int().nonnegative().optional(),
+});
+
+function listEnvelope<T extends z.ZodTypeAny>(item: T) {
+  return z.object({ success: z.literal(true), data: z.array(item), meta: ListMeta });
+}
+
+export const ContactList = listEnvelope(Contact);
+export type ContactList = z.infer<typeof ContactList>;
+
+export const ActivityList = listEnvelope(V2Activity);
+export type ActivityList = z.infer<typeof ActivityList>;
+
+export const ContactResponse = z.object({ success: z.literal(true), data: Contact });
+export type ContactResponse = z.infer<typeof ContactResponse>;
+
+export const CreateSegmentResponse = z.object({
+  success: z.literal(true),
+  data: z.object({ id: z.string(), name: z.string() }),
+});
+export type CreateSegmentResponse = z.infer<typeof CreateSegmentResponse>;
 
 // ---------------------------------------------------------------------------------------
 

@@ -3,6 +3,8 @@ import { afterAll, afterEach, beforeAll } from "vitest";
 import { CommonRoomClient, type CommonRoomClientOptions } from "../../src/commonroom/client.js";
 
 export const API = "https://api.commonroom.test/community/v1";
+/** The v2 base the client derives from API. */
+export const API_V2 = "https://api.commonroom.test/community/v2";
 export const TOKEN = "crt_TOKEN_s3cr3t_9f8e7d6c5b4a";
 
 /** An msw server for one test file; handlers are added per test with server.use(). */
