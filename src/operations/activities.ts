@@ -1,7 +1,17 @@
 import { z } from "zod";
-import { ApiActivity, DestinationSourceId } from "../commonroom/schemas.js";
+import {
+  ApiActivity,
+  ContactId,
+  DestinationSourceId,
+  IsoDateTime,
+  OrganizationId,
+  SortDirection,
+} from "../commonroom/schemas.js";
+import { activityCatalogIssues } from "./catalog.js";
 import { defineOperation } from "./define.js";
 import { resolveDestinationSourceId } from "./destination.js";
+import { InvalidInputError } from "./input-error.js";
+import { Columns, PagingInput, collectPages, definedOnly } from "./paging.js";
 
 export const getActivityTypes = defineOperation({
   name: "Get Activity Types",
@@ -15,9 +25,18 @@ export const addOrEditActivity = defineOperation({
   name: "Add or Edit Activity",
   task: "add_or_edit_activity",
   description: "Adds an activity (and its user), or updates the one with the same id and type.",
-  input: z.object({ destinationSourceId: DestinationSourceId.optional(), activity: ApiActivity }),
-  run: async ({ client, call, integration }, { destinationSourceId, activity }) => {
+  input: z.object({
+    destinationSourceId: DestinationSourceId.optional(),
+    activity: ApiActivity,
+    validateAgainstCatalog: z.boolean().default(false),
+  }),
+  run: async ({ client, call, integration, catalog }, input) => {
+    const { destinationSourceId, activity } = input;
     const sourceId = resolveDestinationSourceId(destinationSourceId, integration);
+    if (input.validateAgainstCatalog) {
+      const issues = activityCatalogIssues(activity, await catalog.get(call), "activity");
+      if (issues.length > 0) throw new InvalidInputError(issues);
+    }
     await client.addOrEditActivity(sourceId, activity, call);
     return {
       status: "accepted",
@@ -26,5 +45,38 @@ export const addOrEditActivity = defineOperation({
       activityId: activity.id,
       activityType: activity.activityType,
     };
+  },
+});
+
+export const listActivities = defineOperation({
+  name: "List Activities",
+  task: "list_activities",
+  description: "Lists activities (v2), one page or, with fetchAll, every page up to maxItems.",
+  input: z.object({
+    contactId: ContactId.optional(),
+    organizationId: OrganizationId.optional(),
+    startDate: IsoDateTime.optional(),
+    endDate: IsoDateTime.optional(),
+    sort: z.string().min(1).optional(),
+    direction: SortDirection.optional(),
+    cols: Columns,
+    ...PagingInput,
+  }),
+  budgetMs: 120_000,
+  run: async ({ client, call, logger }, input) => {
+    const { fetchAll, maxItems, limit, cursor, ...filters } = input;
+    const page = await collectPages(
+      (pageLimit, pageCursor) =>
+        client.listActivities(
+          {
+            ...definedOnly(filters),
+            ...(pageLimit !== undefined && { limit: pageLimit }),
+            ...(pageCursor !== undefined && { cursor: pageCursor }),
+          },
+          call,
+        ),
+      { limit, cursor, fetchAll, maxItems, call, logger },
+    );
+    return { activities: page.items, nextCursor: page.nextCursor };
   },
 });

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type { CallOptions, CommonRoomClient } from "../commonroom/client.js";
 import type { Integration } from "../config.js";
 import type { Logger } from "../logger.js";
+import type { Catalog } from "./catalog.js";
 
 /** What an operation may use while it runs one task. */
 export interface OperationContext {
@@ -12,6 +13,8 @@ export interface OperationContext {
   /** 0 on the first attempt; Conductor's retryCount on later ones. */
   attempt: number;
   logger: Logger;
+  /** The integration's activity types and custom fields, for validateAgainstCatalog. */
+  catalog: Catalog;
 }
 
 export type TaskOutput = Record<string, unknown>;
@@ -30,6 +33,11 @@ export interface Operation<Input extends z.AnyZodObject = z.AnyZodObject> {
   description: string;
   /** Top-level unknown fields are stripped, as workflow authors add their own. */
   input: Input;
+  /**
+   * How long one attempt may take, when longer than the default 30 s (bulk writes, paging).
+   * The registered TaskDef's responseTimeoutSeconds is sized to fit it.
+   */
+  budgetMs?: number;
   run(ctx: OperationContext, input: z.infer<Input>): Promise<TaskOutput>;
 }
 

@@ -1,7 +1,10 @@
 import type { Operation } from "./define.js";
-import { addOrEditActivity, getActivityTypes } from "./activities.js";
+import { addOrEditActivity, getActivityTypes, listActivities } from "./activities.js";
+import { anonymizeContact } from "./anonymize.js";
+import { bulkAddOrEditActivities, bulkAddOrEditUsers } from "./bulk.js";
+import { getContact, listContacts } from "./contacts.js";
 import { getCustomFields } from "./custom-fields.js";
-import { getSegmentStatuses, getSegments } from "./segments.js";
+import { createSegment, getSegmentStatuses, getSegments } from "./segments.js";
 import { createTag, deleteTag, getTag, listTags, updateTag } from "./tags.js";
 import { checkApiTokenStatus } from "./token.js";
 import { addOrEditUser } from "./users.js";
@@ -20,6 +23,14 @@ export const operations: readonly Operation[] = [
   updateTag,
   deleteTag,
   getTag,
+  // Beyond the Orkes connected app:
+  anonymizeContact,
+  createSegment,
+  listContacts,
+  getContact,
+  listActivities,
+  bulkAddOrEditUsers,
+  bulkAddOrEditActivities,
 ] as Operation[];
 
 export function taskTypeOf(operation: Operation, prefix: string): string {

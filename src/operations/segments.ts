@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { SegmentId } from "../commonroom/schemas.js";
+import { ObjectTypeId, SegmentId } from "../commonroom/schemas.js";
 import { defineOperation } from "./define.js";
+import { InvalidInputError } from "./input-error.js";
 
 export const getSegments = defineOperation({
   name: "Get Segments",
@@ -19,4 +20,31 @@ export const getSegmentStatuses = defineOperation({
     statuses: await client.getSegmentStatuses(segmentId, call),
     segmentId,
   }),
+});
+
+export const createSegment = defineOperation({
+  name: "Create Segment",
+  task: "create_segment",
+  description: "Creates a segment (v2); a name already in use is a CONFLICT.",
+  input: z.object({
+    name: z.string().trim().min(1, "must not be empty").max(500, "must be at most 500 characters"),
+    description: z.string().optional(),
+    entityType: z.enum(["contact", "object", "organization"]).optional(),
+    objectTypeId: ObjectTypeId.optional(),
+  }),
+  run: async ({ client, call }, { name, description, entityType, objectTypeId }) => {
+    if (entityType === "object" && !objectTypeId) {
+      throw InvalidInputError.field("objectTypeId", 'required when entityType is "object"');
+    }
+    const segment = await client.createSegment(
+      {
+        name,
+        ...(description !== undefined && { description }),
+        ...(entityType !== undefined && { entityType }),
+        ...(objectTypeId !== undefined && { objectTypeId }),
+      },
+      call,
+    );
+    return { id: segment.id, name: segment.name };
+  },
 });

@@ -1,15 +1,26 @@
 import { z } from "zod";
 import { ApiUser, DestinationSourceId } from "../commonroom/schemas.js";
+import { userCatalogIssues } from "./catalog.js";
 import { defineOperation } from "./define.js";
 import { resolveDestinationSourceId } from "./destination.js";
+import { InvalidInputError } from "./input-error.js";
 
 export const addOrEditUser = defineOperation({
   name: "Add or Edit User",
   task: "add_or_edit_user",
   description: "Adds a user to a destination source, or updates the one with the same user.id.",
-  input: z.object({ destinationSourceId: DestinationSourceId.optional(), user: ApiUser }),
-  run: async ({ client, call, integration }, { destinationSourceId, user }) => {
+  input: z.object({
+    destinationSourceId: DestinationSourceId.optional(),
+    user: ApiUser,
+    validateAgainstCatalog: z.boolean().default(false),
+  }),
+  run: async ({ client, call, integration, catalog }, input) => {
+    const { destinationSourceId, user } = input;
     const sourceId = resolveDestinationSourceId(destinationSourceId, integration);
+    if (input.validateAgainstCatalog) {
+      const issues = userCatalogIssues(user, await catalog.get(call), "user");
+      if (issues.length > 0) throw new InvalidInputError(issues);
+    }
     await client.addOrEditUser(sourceId, user, call);
     return {
       status: "accepted",

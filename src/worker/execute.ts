@@ -40,14 +40,17 @@ export async function executeOperation(
     const parsed = operation.input.safeParse(rawInput);
     if (!parsed.success) throw InvalidInputError.fromZod(parsed.error);
 
-    const { integration, client } = options.integrations.resolve(integrationName);
+    const { integration, client, catalog } = options.integrations.resolve(integrationName);
     const output = await operation.run(
       {
         client,
         integration,
-        call: { deadline: options.deadline ?? Date.now() + DEFAULT_TASK_BUDGET_MS },
+        call: {
+          deadline: options.deadline ?? Date.now() + (operation.budgetMs ?? DEFAULT_TASK_BUDGET_MS),
+        },
         attempt: options.attempt ?? 0,
         logger: options.logger,
+        catalog,
       },
       parsed.data,
     );

@@ -1,22 +1,29 @@
 import { CommonRoomClient, type CommonRoomObserver } from "../commonroom/client.js";
+import { Catalog } from "../operations/catalog.js";
 import type { Config, Integration } from "../config.js";
 import type { Logger } from "../logger.js";
 import { IntegrationError } from "./integration-error.js";
 
-/** The configured integrations, each with one Common Room client made on first use. */
+export interface ResolvedIntegration {
+  integration: Integration;
+  client: CommonRoomClient;
+  catalog: Catalog;
+}
+
+/** The configured integrations, each with one client and one catalog made on first use. */
 export class Integrations {
-  private readonly clients = new Map<string, CommonRoomClient>();
+  private readonly resolved = new Map<string, ResolvedIntegration>();
 
   constructor(
     private readonly config: Pick<
       Config,
-      "integrations" | "defaultIntegration" | "requestTimeoutMs"
+      "integrations" | "defaultIntegration" | "requestTimeoutMs" | "catalogTtlSeconds"
     >,
     private readonly options: { observer?: CommonRoomObserver; logger?: Logger } = {},
   ) {}
 
   /** `integrationName` from the task input; absent means the default integration. */
-  resolve(integrationName: unknown): { integration: Integration; client: CommonRoomClient } {
+  resolve(integrationName: unknown): ResolvedIntegration {
     const name =
       typeof integrationName === "string" && integrationName.trim() !== ""
         ? integrationName.trim()
@@ -35,17 +42,23 @@ export class Integrations {
         `Integration "${name}" is configured but switched off (active: false)`,
       );
     }
-    let client = this.clients.get(name);
-    if (!client) {
-      client = new CommonRoomClient({
+    let resolved = this.resolved.get(name);
+    if (!resolved) {
+      const client = new CommonRoomClient({
         apiUrl: integration.apiUrl,
+        apiV2Url: integration.apiV2Url,
         apiToken: integration.apiToken,
         timeoutMs: this.config.requestTimeoutMs,
         observer: this.options.observer,
         logger: this.options.logger?.child({ integration: name }),
       });
-      this.clients.set(name, client);
+      resolved = {
+        integration,
+        client,
+        catalog: new Catalog(client, this.config.catalogTtlSeconds),
+      };
+      this.resolved.set(name, resolved);
     }
-    return { integration, client };
+    return resolved;
   }
 }

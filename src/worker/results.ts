@@ -1,4 +1,5 @@
 import { isCommonRoomError, type CommonRoomErrorKind } from "../commonroom/errors.js";
+import { BulkFailedError } from "../operations/bulk-error.js";
 import { InvalidInputError } from "../operations/input-error.js";
 import type { TaskOutput } from "../operations/define.js";
 import { IntegrationError } from "./integration-error.js";
@@ -101,10 +102,12 @@ export function toTaskResult(outcome: Outcome, context: ResultContext = {}): Cla
 
   const taskError = toTaskError(error);
   const status: TaskStatus = taskError.retryable ? "FAILED" : "FAILED_WITH_TERMINAL_ERROR";
+  // A failed bulk task still reports each item, beside the error.
+  const partial = error instanceof BulkFailedError ? error.output : {};
   return {
     result: {
       status,
-      outputData: { error: taskError },
+      outputData: { ...partial, error: taskError },
       reasonForIncompletion: truncate(`${taskError.code}: ${taskError.message}`, REASON_LIMIT),
     },
     outcome:
@@ -125,6 +128,9 @@ export function toTaskError(error: unknown): TaskError {
       retryable: false,
       details: { issues: error.issues },
     };
+  }
+  if (error instanceof BulkFailedError) {
+    return { code: "BULK_FAILED", message: error.message, retryable: error.retryable };
   }
   if (error instanceof IntegrationError) {
     return { code: error.code, message: error.message, retryable: false };

@@ -250,10 +250,8 @@ export class WorkerRuntime {
     const started = performance.now();
     // Finish well inside Conductor's response timeout, so the task is not declared lost.
     const responseTimeoutMs = (task.responseTimeoutSeconds ?? 0) * 1000;
-    const budgetMs =
-      responseTimeoutMs > 0
-        ? Math.min(DEFAULT_TASK_BUDGET_MS, responseTimeoutMs * 0.8)
-        : DEFAULT_TASK_BUDGET_MS;
+    const wanted = poller.operation.budgetMs ?? DEFAULT_TASK_BUDGET_MS;
+    const budgetMs = responseTimeoutMs > 0 ? Math.min(wanted, responseTimeoutMs * 0.8) : wanted;
     const outcome = await executeOperation(poller.operation, task.inputData ?? {}, {
       integrations: this.options.integrations,
       logger: log,

@@ -30,10 +30,11 @@ export function taskDefinitions(operations: readonly Operation[], options: TaskD
     retryLogic: "EXPONENTIAL_BACKOFF",
     retryDelaySeconds: 5,
     maxRetryDelaySeconds: 120,
-    // One attempt spends at most 30 s on Common Room. A rate-limit hand-back restarts the
-    // response clock, so only a silent worker (crashed, killed) hits this: its task comes back
-    // after 60 s instead of Conductor's default hour.
-    responseTimeoutSeconds: 60,
+    // One attempt spends at most its budget (30 s unless the operation says more) on Common
+    // Room. A rate-limit hand-back restarts the response clock, so only a silent worker
+    // (crashed, killed) hits this: its task comes back after a minute or so instead of
+    // Conductor's default hour.
+    responseTimeoutSeconds: responseTimeoutFor(operation),
     // Covers the rate-limit hand-backs of one attempt; past it, the attempt is retried.
     timeoutSeconds: 900,
     timeoutPolicy: "RETRY",
@@ -42,6 +43,11 @@ export function taskDefinitions(operations: readonly Operation[], options: TaskD
       rateLimitFrequencyInSeconds: 1,
     }),
   }));
+}
+
+/** 60 s, or enough that the operation's budget is at most 80% of it. */
+export function responseTimeoutFor(operation: Operation): number {
+  return Math.max(60, Math.ceil((operation.budgetMs ?? 0) / 1000 / 0.8));
 }
 
 export type TaskDefinition = ReturnType<typeof taskDefinitions>[number];

@@ -28,7 +28,7 @@ async function run(args: string[], env: Record<string, string>) {
 }
 
 describe("commonroom-worker register", () => {
-  it("registers the twelve TaskDefs and the example workflows, with the rate limit, and is safe to run twice", async () => {
+  it("registers every TaskDef and the example workflows, with the rate limit, and is safe to run twice", async () => {
     const env = {
       CONDUCTOR_SERVER_URL: `${conductor.url}/api`,
       COMMON_ROOM_RATE_LIMIT_PER_SECOND: "7",
@@ -36,9 +36,9 @@ describe("commonroom-worker register", () => {
     for (let i = 0; i < 2; i++) {
       const { code, out } = await run(["register"], env);
       expect(code, out).toBe(0);
-      expect(out).toContain("Registered 12 task definitions and 3 workflows");
+      expect(out).toContain("Registered 19 task definitions and 3 workflows");
     }
-    expect(conductor.taskDefs.size).toBe(12);
+    expect(conductor.taskDefs.size).toBe(19);
     const def = conductor.taskDefs.get("common_room_delete_tag")!;
     expect(def).toMatchObject({
       retryCount: 5,

@@ -1,0 +1,171 @@
+import { z } from "zod";
+import { isCommonRoomError } from "../commonroom/errors.js";
+import { ApiActivity, ApiUser, DestinationSourceId } from "../commonroom/schemas.js";
+import { toTaskError } from "../worker/results.js";
+import { BulkFailedError } from "./bulk-error.js";
+import { activityCatalogIssues, userCatalogIssues, type CatalogSnapshot } from "./catalog.js";
+import { defineOperation, type OperationContext } from "./define.js";
+import { resolveDestinationSourceId } from "./destination.js";
+import { InvalidInputError, type InputIssue } from "./input-error.js";
+
+/** Items written at once: enough to hide latency, few enough to stay polite to the API. */
+export const BULK_CONCURRENCY = 5;
+const MAX_ITEMS = 1000;
+
+interface ItemError {
+  code: string;
+  message: string;
+  retryable: boolean;
+}
+
+interface ItemResult {
+  status: "accepted" | "failed";
+  error?: ItemError;
+}
+
+/**
+ * Runs each item on its own: an item that fails validation or Common Room does not sink the
+ * others. The outcome rule is the contract's: any item accepted, COMPLETED with the failures
+ * listed; none, BULK_FAILED, retryable when any item's failure was.
+ */
+async function runItems<T>(
+  ctx: OperationContext,
+  items: unknown[],
+  options: {
+    schema: z.ZodType<T>;
+    label: string;
+    catalogIssues?: (item: T, catalog: CatalogSnapshot, path: string) => InputIssue[];
+    write: (item: T) => Promise<unknown>;
+  },
+): Promise<ItemResult[]> {
+  const catalog = options.catalogIssues ? await ctx.catalog.get(ctx.call) : undefined;
+  const results: ItemResult[] = new Array(items.length);
+  // Once Common Room asks for a wait past this task's budget, later items would only wait too.
+  let stopped: ItemError | undefined;
+  let next = 0;
+  const worker = async () => {
+    for (let index = next++; index < items.length; index = next++) {
+      const parsed = options.schema.safeParse(items[index]);
+      if (!parsed.success) {
+        results[index] = failed(InvalidInputError.fromZod(parsed.error), options.label, index);
+        continue;
+      }
+      const issues =
+        catalog && options.catalogIssues!(parsed.data, catalog, `${options.label}.${index}`);
+      if (issues?.length) {
+        results[index] = { status: "failed", error: itemError(new InvalidInputError(issues)) };
+        continue;
+      }
+      if (stopped) {
+        results[index] = { status: "failed", error: stopped };
+        continue;
+      }
+      try {
+        await options.write(parsed.data);
+        results[index] = { status: "accepted" };
+      } catch (error) {
+        results[index] = { status: "failed", error: itemError(error) };
+        if (isCommonRoomError(error) && error.kind === "rate_limited") stopped = itemError(error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(BULK_CONCURRENCY, items.length) }, worker));
+  return results;
+}
+
+function itemError(error: unknown): ItemError {
+  const { code, message, retryable } = toTaskError(error);
+  return { code, message, retryable };
+}
+
+/** A validation failure of one item, with its paths under the item (e.g. users.3.email). */
+function failed(error: InvalidInputError, label: string, index: number): ItemResult {
+  const prefixed = new InvalidInputError(
+    error.issues.map((i) => ({
+      ...i,
+      path: i.path ? `${label}.${index}.${i.path}` : `${label}.${index}`,
+    })),
+  );
+  return { status: "failed", error: itemError(prefixed) };
+}
+
+function summarize<R extends ItemResult>(results: R[], what: string): Record<string, unknown> {
+  const accepted = results.filter((r) => r.status === "accepted").length;
+  const output = { accepted, failed: results.length - accepted, results };
+  if (accepted === 0) {
+    const retryable = results.some((r) => r.error?.retryable);
+    throw new BulkFailedError(
+      `none of the ${results.length} ${what} was accepted (first failure: ${results[0]?.error?.code}: ${results[0]?.error?.message})`,
+      retryable,
+      output,
+    );
+  }
+  return output;
+}
+
+const Items = (label: string) =>
+  z
+    .array(z.unknown(), { invalid_type_error: `must be an array of ${label}` })
+    .min(1, `must hold at least one of ${label}`)
+    .max(MAX_ITEMS, `must hold at most ${MAX_ITEMS} ${label} (split larger batches)`);
+
+/** The id of an item, as far as it can be read even when the item is invalid. */
+function idOf(item: unknown, key: string): unknown {
+  return typeof item === "object" && item !== null
+    ? (item as Record<string, unknown>)[key]
+    : undefined;
+}
+
+export const bulkAddOrEditUsers = defineOperation({
+  name: "Bulk Add or Edit Users",
+  task: "bulk_add_or_edit_users",
+  description: "Adds or updates up to 1000 users, each on its own, with per-user results.",
+  input: z.object({
+    destinationSourceId: DestinationSourceId.optional(),
+    users: Items("users"),
+    validateAgainstCatalog: z.boolean().default(false),
+  }),
+  budgetMs: 240_000,
+  run: async (ctx, input) => {
+    const sourceId = resolveDestinationSourceId(input.destinationSourceId, ctx.integration);
+    const results = await runItems(ctx, input.users, {
+      schema: ApiUser,
+      label: "users",
+      catalogIssues: input.validateAgainstCatalog ? userCatalogIssues : undefined,
+      write: (user) => ctx.client.addOrEditUser(sourceId, user, ctx.call),
+    });
+    return summarize(
+      results.map((r, i) => ({ id: idOf(input.users[i], "id") ?? null, ...r })),
+      "users",
+    );
+  },
+});
+
+export const bulkAddOrEditActivities = defineOperation({
+  name: "Bulk Add or Edit Activities",
+  task: "bulk_add_or_edit_activities",
+  description: "Adds or updates up to 1000 activities, each on its own, with per-activity results.",
+  input: z.object({
+    destinationSourceId: DestinationSourceId.optional(),
+    activities: Items("activities"),
+    validateAgainstCatalog: z.boolean().default(false),
+  }),
+  budgetMs: 240_000,
+  run: async (ctx, input) => {
+    const sourceId = resolveDestinationSourceId(input.destinationSourceId, ctx.integration);
+    const results = await runItems(ctx, input.activities, {
+      schema: ApiActivity,
+      label: "activities",
+      catalogIssues: input.validateAgainstCatalog ? activityCatalogIssues : undefined,
+      write: (activity) => ctx.client.addOrEditActivity(sourceId, activity, ctx.call),
+    });
+    return summarize(
+      results.map((r, i) => ({
+        id: idOf(input.activities[i], "id") ?? null,
+        activityType: idOf(input.activities[i], "activityType") ?? null,
+        ...r,
+      })),
+      "activities",
+    );
+  },
+});

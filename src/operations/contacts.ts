@@ -1,0 +1,45 @@
+import { z } from "zod";
+import { ContactId, OrganizationId, SegmentRef, SortDirection } from "../commonroom/schemas.js";
+import { defineOperation } from "./define.js";
+import { Columns, PagingInput, collectPages, definedOnly } from "./paging.js";
+
+export const listContacts = defineOperation({
+  name: "List Contacts",
+  task: "list_contacts",
+  description: "Lists contacts (v2), one page or, with fetchAll, every page up to maxItems.",
+  input: z.object({
+    segmentId: SegmentRef.optional(),
+    organizationId: OrganizationId.optional(),
+    sort: z.string().min(1).optional(),
+    direction: SortDirection.optional(),
+    cols: Columns,
+    ...PagingInput,
+  }),
+  budgetMs: 120_000,
+  run: async ({ client, call, logger }, input) => {
+    const { fetchAll, maxItems, limit, cursor, ...filters } = input;
+    const page = await collectPages(
+      (pageLimit, pageCursor) =>
+        client.listContacts(
+          {
+            ...definedOnly(filters),
+            ...(pageLimit !== undefined && { limit: pageLimit }),
+            ...(pageCursor !== undefined && { cursor: pageCursor }),
+          },
+          call,
+        ),
+      { limit, cursor, fetchAll, maxItems, call, logger },
+    );
+    return { contacts: page.items, nextCursor: page.nextCursor };
+  },
+});
+
+export const getContact = defineOperation({
+  name: "Get Contact",
+  task: "get_contact",
+  description: "Reads one contact by its id (v2).",
+  input: z.object({ contactId: ContactId, cols: Columns }),
+  run: async ({ client, call }, { contactId, cols }) => ({
+    ...(await client.getContact(contactId, cols !== undefined ? { cols } : {}, call)),
+  }),
+});
