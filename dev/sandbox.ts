@@ -6,13 +6,13 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { packageRoot } from "../src/package-root.js";
 import { exampleWorkflows } from "../src/worker/task-defs.js";
 import { startConductorServer } from "./conductor/index.js";
 import { createCommonRoomSimulator, startCommonRoomServer } from "./commonroom/index.js";
+import { freePort } from "./free-port.js";
 
 const SIM_TOKEN = "sandbox-token";
 const SIM_SOURCE_ID = "1001";
@@ -24,17 +24,6 @@ const cli = join(root, "dist", "src", "cli.js");
 
 function line(text = ""): void {
   process.stdout.write(`${text}\n`);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 }
 
 function runCli(args: string[], env: NodeJS.ProcessEnv, log: NodeJS.WritableStream): ChildProcess {

@@ -2,7 +2,8 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CLI } from "./environment.js";
-import { freePort, startNode, waitFor, type Child } from "./processes.js";
+import { freePort } from "../free-port.js";
+import { startNode, waitFor, type Child } from "./processes.js";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 

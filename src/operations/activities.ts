@@ -11,7 +11,7 @@ import { activityCatalogIssues } from "./catalog.js";
 import { defineOperation } from "./define.js";
 import { resolveDestinationSourceId } from "./destination.js";
 import { InvalidInputError } from "./input-error.js";
-import { Columns, PagingInput, collectPages, definedOnly } from "./paging.js";
+import { Columns, PagingInput, listPages } from "./paging.js";
 
 export const getActivityTypes = defineOperation({
   name: "Get Activity Types",
@@ -64,19 +64,10 @@ export const listActivities = defineOperation({
   }),
   budgetMs: 120_000,
   run: async ({ client, call, logger }, input) => {
-    const { fetchAll, maxItems, limit, cursor, ...filters } = input;
-    const page = await collectPages(
-      (pageLimit, pageCursor) =>
-        client.listActivities(
-          {
-            ...definedOnly(filters),
-            ...(pageLimit !== undefined && { limit: pageLimit }),
-            ...(pageCursor !== undefined && { cursor: pageCursor }),
-          },
-          call,
-        ),
-      { limit, cursor, fetchAll, maxItems, call, logger },
-    );
+    const page = await listPages(input, (query) => client.listActivities(query, call), {
+      call,
+      logger,
+    });
     return { activities: page.items, nextCursor: page.nextCursor };
   },
 });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ContactId, OrganizationId, SegmentRef, SortDirection } from "../commonroom/schemas.js";
 import { defineOperation } from "./define.js";
-import { Columns, PagingInput, collectPages, definedOnly } from "./paging.js";
+import { Columns, PagingInput, listPages } from "./paging.js";
 
 export const listContacts = defineOperation({
   name: "List Contacts",
@@ -17,19 +17,10 @@ export const listContacts = defineOperation({
   }),
   budgetMs: 120_000,
   run: async ({ client, call, logger }, input) => {
-    const { fetchAll, maxItems, limit, cursor, ...filters } = input;
-    const page = await collectPages(
-      (pageLimit, pageCursor) =>
-        client.listContacts(
-          {
-            ...definedOnly(filters),
-            ...(pageLimit !== undefined && { limit: pageLimit }),
-            ...(pageCursor !== undefined && { cursor: pageCursor }),
-          },
-          call,
-        ),
-      { limit, cursor, fetchAll, maxItems, call, logger },
-    );
+    const page = await listPages(input, (query) => client.listContacts(query, call), {
+      call,
+      logger,
+    });
     return { contacts: page.items, nextCursor: page.nextCursor };
   },
 });

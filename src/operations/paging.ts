@@ -26,34 +26,48 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-/** One page as the caller asked; with fetchAll, cursors followed until none or maxItems. */
-export async function collectPages<T>(
-  fetchPage: (limit: number | undefined, cursor: string | undefined) => Promise<Page<T>>,
-  options: {
-    limit?: number;
-    cursor?: string;
-    fetchAll: boolean;
-    maxItems: number;
-    call: CallOptions;
-    logger: Logger;
-  },
+export interface PagingFields {
+  limit?: number;
+  cursor?: string;
+  fetchAll: boolean;
+  maxItems: number;
+}
+
+/**
+ * One page as the caller asked; with fetchAll, cursors followed until none or maxItems.
+ * `input` is the task input: its paging fields drive the walk, every other field given is
+ * sent on each page as a filter.
+ */
+export async function listPages<T, Filters extends Record<string, unknown>>(
+  input: Filters & PagingFields,
+  fetchPage: (query: Partial<Filters> & { limit?: number; cursor?: string }) => Promise<Page<T>>,
+  options: { call: CallOptions; logger: Logger },
 ): Promise<Page<T>> {
-  if (!options.fetchAll) return fetchPage(options.limit, options.cursor);
+  const { fetchAll, maxItems, limit, cursor: start, ...rest } = input;
+  const filters = definedOnly(rest) as Partial<Filters>;
+  const page = (pageLimit: number | undefined, cursor: string | undefined) =>
+    fetchPage({
+      ...filters,
+      ...(pageLimit !== undefined && { limit: pageLimit }),
+      ...(cursor !== undefined && { cursor }),
+    });
+  if (!fetchAll) return page(limit, start);
+
   const items: T[] = [];
-  let cursor = options.cursor;
+  let cursor = start;
   let pages = 0;
   for (;;) {
     // Never ask for more than is still wanted, so the cursor returned is exactly where we stopped.
-    const limit = Math.min(options.limit ?? 200, options.maxItems - items.length);
-    const page = await fetchPage(limit, cursor);
-    items.push(...page.items);
+    const next = await page(Math.min(limit ?? 200, maxItems - items.length), cursor);
+    items.push(...next.items);
     pages++;
-    cursor = page.nextCursor ?? undefined;
+    cursor = next.nextCursor ?? undefined;
     if (pages % 10 === 0)
       options.logger.info({ pages, items: items.length }, "paging through Common Room");
-    if (!cursor || items.length >= options.maxItems) break;
+    if (!cursor || items.length >= maxItems) break;
     // Out of time for another page: return what we have and where to resume.
-    if (options.call.deadline !== undefined && Date.now() > options.call.deadline - 2000) {
+    const { deadline } = options.call;
+    if (deadline !== undefined && Date.now() > deadline - 2000) {
       options.logger.warn(
         { pages, items: items.length },
         "time budget spent; returning the cursor to resume from",

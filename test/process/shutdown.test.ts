@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startConductorServer, type ConductorServer } from "../../dev/conductor/index.js";
 import { createCommonRoomSimulator, startCommonRoomServer } from "../../dev/commonroom/index.js";
 import { until } from "../support/until.js";
-import { freePort, runCli, type WorkerProcess } from "./worker-process.js";
+import { freePort } from "../../dev/free-port.js";
+import { runCli, type WorkerProcess } from "./worker-process.js";
 
 /**
  * SIGTERM with several tasks in flight: polling stops, /readyz turns 503, every task taken
