@@ -118,4 +118,24 @@ describe("graceful shutdown", () => {
     expect(Date.now() - startedAt).toBeLessThan(4000);
     expect(worker.output.join("")).toContain("second signal");
   });
+
+  it("SHUTDOWN_TIMEOUT_MS cuts the drain short when a task outlasts it", async () => {
+    const { conductor, env } = await setup(8000);
+    const worker = runCli(["start"], { ...env, SHUTDOWN_TIMEOUT_MS: "500" });
+    await started(worker);
+    const [id] = await startWorkflows(conductor, "common_room_segment_report", [
+      { segmentId: 201 },
+    ]);
+    await until(
+      () => conductor.getWorkflow(id!)?.tasks[0]?.status === "IN_PROGRESS",
+      10_000,
+      "a task in flight",
+    );
+    const stoppedAt = Date.now();
+    worker.child.kill("SIGTERM");
+    expect(await worker.exited).toBe(1);
+    // Half a second of drain, plus the long poll it waits for, well short of Common Room's 8 s.
+    expect(Date.now() - stoppedAt).toBeLessThan(4000);
+    expect(worker.output.join("")).toContain("shutdown timeout");
+  });
 });
