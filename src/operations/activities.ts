@@ -5,13 +5,12 @@ import {
   DestinationSourceId,
   IsoDateTime,
   OrganizationId,
-  SortDirection,
 } from "../commonroom/schemas.js";
 import { activityCatalogIssues } from "./catalog.js";
 import { defineOperation } from "./define.js";
 import { resolveDestinationSourceId } from "./destination.js";
 import { InvalidInputError } from "./input-error.js";
-import { Columns, PagingInput, listPages } from "./paging.js";
+import { ListInput, listPages } from "./paging.js";
 
 export const getActivityTypes = defineOperation({
   name: "Get Activity Types",
@@ -57,10 +56,7 @@ export const listActivities = defineOperation({
     organizationId: OrganizationId.optional(),
     startDate: IsoDateTime.optional(),
     endDate: IsoDateTime.optional(),
-    sort: z.string().min(1).optional(),
-    direction: SortDirection.optional(),
-    cols: Columns,
-    ...PagingInput,
+    ...ListInput,
   }),
   budgetMs: 120_000,
   run: async ({ client, call, logger }, input) => {

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { ContactId, OrganizationId, SegmentRef, SortDirection } from "../commonroom/schemas.js";
+import { ContactId, OrganizationId, SegmentRef } from "../commonroom/schemas.js";
 import { defineOperation } from "./define.js";
-import { Columns, PagingInput, listPages } from "./paging.js";
+import { Columns, ListInput, listPages } from "./paging.js";
 
 export const listContacts = defineOperation({
   name: "List Contacts",
@@ -10,10 +10,7 @@ export const listContacts = defineOperation({
   input: z.object({
     segmentId: SegmentRef.optional(),
     organizationId: OrganizationId.optional(),
-    sort: z.string().min(1).optional(),
-    direction: SortDirection.optional(),
-    cols: Columns,
-    ...PagingInput,
+    ...ListInput,
   }),
   budgetMs: 120_000,
   run: async ({ client, call, logger }, input) => {

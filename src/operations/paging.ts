@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { CallOptions } from "../commonroom/client.js";
+import { SortDirection } from "../commonroom/schemas.js";
 import type { Logger } from "../logger.js";
 
 /** The paging inputs every v2 list operation shares (contract: "Paging"). */
@@ -20,6 +21,14 @@ export const Columns = z
       .transform((cols) => cols.join(",")),
   ])
   .optional();
+
+/** Sorting, columns and paging, shared by every v2 list operation. */
+export const ListInput = {
+  sort: z.string().min(1).optional(),
+  direction: SortDirection.optional(),
+  cols: Columns,
+  ...PagingInput,
+};
 
 export interface Page<T> {
   items: T[];

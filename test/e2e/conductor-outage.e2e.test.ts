@@ -44,10 +44,8 @@ describe("result delivery through a Conductor outage", () => {
   it("Conductor answering 5xx to updates: the result is kept and lands once Conductor is back", async () => {
     h.conductor.setFault({ routes: "updates", status: 503 });
     const before = await deliveryRetries();
-    const id = await h.startWorkflow(
-      (await registerOneTask(h, "common_room_get_segments")).name,
-      {},
-    );
+    await h.registerWorkflow("outage_segments", "common_room_get_segments");
+    const id = await h.startWorkflow("outage_segments", {});
     await until(
       () => updateRequests(503).length > SDK_UPDATE_ATTEMPTS * 2,
       15_000,
@@ -63,8 +61,8 @@ describe("result delivery through a Conductor outage", () => {
   });
 
   it("Conductor refusing connections: polls back off, the result waits, nothing is lost", async () => {
-    const workflow = await registerOneTask(h, "common_room_list_tags");
-    const id = await h.startWorkflow(workflow.name, {});
+    await h.registerWorkflow("outage_tags", "common_room_list_tags");
+    const id = await h.startWorkflow("outage_tags", {});
     // Let the task be taken, then take Conductor away before the result can land.
     h.sim.inject({ delayMs: 800 });
     await until(
@@ -83,19 +81,3 @@ describe("result delivery through a Conductor outage", () => {
     expect(h.logs.join("")).toContain("task result not acknowledged; retrying");
   });
 });
-
-let counter = 0;
-async function registerOneTask(harness: Harness, taskType: string) {
-  const name = `outage_${taskType}_${++counter}`;
-  await fetch(`${harness.conductor.url}/api/metadata/workflow?overwrite=true`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({
-      name,
-      version: 1,
-      timeoutSeconds: 0,
-      tasks: [{ name: taskType, taskReferenceName: "task", type: "SIMPLE", inputParameters: {} }],
-    }),
-  });
-  return { name };
-}

@@ -6,23 +6,7 @@ import { startHarness, type Harness } from "./harness.js";
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness({ env: { CONDUCTOR_WORKER_COMMON_ROOM_GET_SEGMENTS_DOMAIN: "blue" } });
-  await fetch(`${h.conductor.url}/api/metadata/workflow?overwrite=true`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({
-      name: "segments_in_a_domain",
-      version: 1,
-      timeoutSeconds: 0,
-      tasks: [
-        {
-          name: "common_room_get_segments",
-          taskReferenceName: "t",
-          type: "SIMPLE",
-          inputParameters: {},
-        },
-      ],
-    }),
-  });
+  await h.registerWorkflow("segments_in_a_domain", "common_room_get_segments");
 });
 afterAll(async () => {
   await h?.close();

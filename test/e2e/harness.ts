@@ -62,6 +62,12 @@ export interface Harness {
   service: Service;
   logs: string[];
   executor: WorkflowExecutor;
+  /** Registers (or replaces) workflow `name`: one task of `taskType` with this input. */
+  registerWorkflow(
+    name: string,
+    taskType: string,
+    inputParameters?: Record<string, unknown>,
+  ): Promise<void>;
   /** Runs one task of `taskType` with exactly this input in a one-task workflow. */
   runTask(
     taskType: string,
@@ -139,6 +145,20 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const startWorkflow = (name: string, input: Record<string, unknown>) =>
     executor.startWorkflow({ name, version: 1, input });
 
+  const registerWorkflow = (
+    name: string,
+    taskType: string,
+    inputParameters: Record<string, unknown> = {},
+  ) =>
+    executor.registerWorkflow(true, {
+      name,
+      version: 1,
+      schemaVersion: 2,
+      timeoutSeconds: 0,
+      ownerEmail: "e2e@example.com",
+      tasks: [{ name: taskType, taskReferenceName: "task", type: "SIMPLE", inputParameters }],
+    } as Parameters<WorkflowExecutor["registerWorkflow"]>[1]);
+
   return {
     conductor,
     sim,
@@ -148,18 +168,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     executor,
     startWorkflow,
     waitFor,
+    registerWorkflow,
     async runTask(taskType, input, runOptions = {}) {
       const name = `e2e_${taskType}_${++workflowCounter}`;
-      await executor.registerWorkflow(true, {
-        name,
-        version: 1,
-        schemaVersion: 2,
-        timeoutSeconds: 0,
-        ownerEmail: "e2e@example.com",
-        tasks: [
-          { name: taskType, taskReferenceName: "task", type: "SIMPLE", inputParameters: input },
-        ],
-      } as Parameters<WorkflowExecutor["registerWorkflow"]>[1]);
+      await registerWorkflow(name, taskType, input);
       const workflowId = await startWorkflow(name, {});
       return waitFor(workflowId, runOptions.timeoutMs);
     },

@@ -45,23 +45,7 @@ describe("polling", () => {
   });
 
   it("busy: a backlog is polled in batches sized to the free slots, without waiting", async () => {
-    await fetch(`${h.conductor.url}/api/metadata/workflow?overwrite=true`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({
-        name: "backlog",
-        version: 1,
-        timeoutSeconds: 0,
-        tasks: [
-          {
-            name: "common_room_list_tags",
-            taskReferenceName: "t",
-            type: "SIMPLE",
-            inputParameters: {},
-          },
-        ],
-      }),
-    });
+    await h.registerWorkflow("backlog", "common_room_list_tags");
     h.sim.reset();
     const since = Date.now();
     const ids = await Promise.all(Array.from({ length: 30 }, () => h.startWorkflow("backlog", {})));

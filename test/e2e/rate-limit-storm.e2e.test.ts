@@ -25,23 +25,7 @@ async function metric(name: string): Promise<number> {
 
 describe("a Common Room 429 storm", () => {
   it("fails no task, and the waits follow what Common Room asked", async () => {
-    await fetch(`${h.conductor.url}/api/metadata/workflow?overwrite=true`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({
-        name: "storm",
-        version: 1,
-        timeoutSeconds: 0,
-        tasks: [
-          {
-            name: "common_room_get_segments",
-            taskReferenceName: "t",
-            type: "SIMPLE",
-            inputParameters: {},
-          },
-        ],
-      }),
-    });
+    await h.registerWorkflow("storm", "common_room_get_segments");
     const ids = await Promise.all(Array.from({ length: 20 }, () => h.startWorkflow("storm", {})));
     const runs = await Promise.all(ids.map((id) => h.waitFor(id, 30_000)));
 
