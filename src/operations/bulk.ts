@@ -43,8 +43,13 @@ async function runItems<T>(
   // Once Common Room asks for a wait past this task's budget, later items would only wait too.
   let stopped: ItemError | undefined;
   let next = 0;
+  let done = 0;
   const worker = async () => {
-    for (let index = next++; index < items.length; index = next++) {
+    for (let index = next++; index < items.length; index = next++, done++) {
+      // A progress line on long batches, so a slow one is visibly moving.
+      if (done > 0 && done % 100 === 0) {
+        ctx.logger.info({ done, of: items.length }, `bulk ${options.label} in progress`);
+      }
       const parsed = options.schema.safeParse(items[index]);
       if (!parsed.success) {
         results[index] = failed(InvalidInputError.fromZod(parsed.error), options.label, index);

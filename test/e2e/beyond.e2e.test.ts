@@ -254,6 +254,16 @@ describe("Bulk Add or Edit Users: common_room_bulk_add_or_edit_users → accepte
     expect(run.tasks[0]?.outputData.error).toMatchObject({ code: "BULK_FAILED", retryable: true });
   });
 
+  it("writes a long batch, with a progress line every hundred items", async () => {
+    const users = Array.from({ length: 250 }, (_, i) => ({ id: `bulk-${i}` }));
+    const before = h.logs.length;
+    const output = await completed("common_room_bulk_add_or_edit_users", { users });
+    expect(output).toMatchObject({ accepted: 250, failed: 0 });
+    expect(h.sim.state.users.size).toBe(250);
+    const progress = h.logs.slice(before).filter((line) => line.includes("bulk users in progress"));
+    expect(progress).toHaveLength(2);
+  });
+
   it("rejects an empty batch and one over 1000 items", async () => {
     for (const users of [[], Array.from({ length: 1001 }, (_, i) => ({ id: `u${i}` }))]) {
       const { error } = outcome(await h.runTask("common_room_bulk_add_or_edit_users", { users }));

@@ -44,6 +44,28 @@ describe("the API token never leaks", () => {
       [() => h.sim.inject({ status: 429, waitMs: 50, times: 3 }), "common_room_list_tags", {}],
       [() => undefined, "common_room_add_or_edit_user", { user: { id: 5, email: TOKEN } }],
       [() => undefined, "common_room_get_tag", { tagId: "missing", integrationName: "nope" }],
+      // v2 failures, and a bulk task whose every item fails.
+      [
+        () => h.sim.inject({ match: { api: "v2" }, status: 500, times: Infinity }),
+        "common_room_list_contacts",
+        { fetchAll: true },
+      ],
+      [() => undefined, "common_room_get_contact", { contactId: "c_999999" }],
+      [
+        () => h.sim.inject({ match: { api: "v2" }, status: 409, times: Infinity }),
+        "common_room_create_segment",
+        { name: "x" },
+      ],
+      [
+        () => h.sim.inject({ status: 401, times: Infinity }),
+        "common_room_bulk_add_or_edit_users",
+        { users: [{ id: "a" }, { id: "b" }] },
+      ],
+      [
+        () => h.sim.inject({ status: 403, times: Infinity }),
+        "common_room_anonymize_contact",
+        { email: "someone@example.com" },
+      ],
     ];
     for (const [arrange, taskType, input] of scenarios) {
       h.sim.reset();
@@ -56,6 +78,9 @@ describe("the API token never leaks", () => {
       r.tasks.map((t) => (t.outputData.error as { code?: string } | undefined)?.code),
     );
     for (const code of [
+      "CONFLICT",
+      "BULK_FAILED",
+      "NOT_FOUND",
       "UNAUTHORIZED",
       "BAD_REQUEST",
       "UPSTREAM_ERROR",
