@@ -1,7 +1,14 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
 import { config as loadDotenv } from "dotenv";
-import { ConfigError, loadConfig, secretsOf, type Config } from "./config.js";
+import {
+  ConfigError,
+  DEFAULT_TASK_PREFIX,
+  loadConfig,
+  readVariable,
+  secretsOf,
+  type Config,
+} from "./config.js";
 import { createLogger, scrubSecrets, type Logger } from "./logger.js";
 import { findOperation, operations } from "./operations/index.js";
 import { executeOperation } from "./worker/execute.js";
@@ -194,7 +201,8 @@ async function check(): Promise<number> {
 }
 
 function listOperations(): number {
-  const prefix = process.env.COMMON_ROOM_TASK_PREFIX || "common_room_";
+  // Listing needs no token, so only the prefix is read (with its *_FILE form).
+  const prefix = readVariable(process.env, "COMMON_ROOM_TASK_PREFIX") ?? DEFAULT_TASK_PREFIX;
   for (const op of operations) console.log(`${(prefix + op.task).padEnd(44)} ${op.name}`);
   return EXIT.ok;
 }

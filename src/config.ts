@@ -8,6 +8,8 @@ import { z } from "zod";
 
 export const DEFAULT_API_URL = "https://api.commonroom.io/community/v1";
 export const DEFAULT_INTEGRATION_NAME = "default";
+/** The contract's task-type prefix; the example workflows are written with it too. */
+export const DEFAULT_TASK_PREFIX = "common_room_";
 
 export interface Integration {
   name: string;
@@ -237,7 +239,7 @@ export function loadConfig(env: Env = process.env, options: LoadOptions = {}): C
     );
   }
 
-  const prefix = readVariable(env, "COMMON_ROOM_TASK_PREFIX") ?? "common_room_";
+  const prefix = readVariable(env, "COMMON_ROOM_TASK_PREFIX") ?? DEFAULT_TASK_PREFIX;
   if (!/^[A-Za-z0-9_.-]*$/.test(prefix)) {
     throw new ConfigError(
       `COMMON_ROOM_TASK_PREFIX: use letters, digits, "_", "." or "-" only (got "${prefix}")`,

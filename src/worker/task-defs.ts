@@ -1,11 +1,12 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { DEFAULT_TASK_PREFIX } from "../config.js";
 import type { Operation } from "../operations/define.js";
 import { taskTypeOf } from "../operations/index.js";
 import { packageRoot } from "../package-root.js";
 
 /** The prefix the example workflows are written with. */
-export const EXAMPLE_PREFIX = "common_room_";
+export const EXAMPLE_PREFIX = DEFAULT_TASK_PREFIX;
 
 export interface TaskDefOptions {
   prefix: string;
