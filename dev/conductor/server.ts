@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { TokenIssuer } from "./auth.js";
 import { Decider, isTerminalWorkflow } from "./decider.js";
 import { ConductorError, notFound } from "./errors.js";
+import { faultApplies } from "./faults.js";
 import { Execution } from "./execution.js";
 import { json, readBody, send, type Reply } from "./http.js";
 import { TaskQueues } from "./queues.js";
@@ -27,19 +28,19 @@ const INSTANCE = "conductor-fake";
 /** Request-driven timeout checks are throttled; the timer covers the rest. */
 const REQUEST_SWEEP_MIN_GAP_MS = 10;
 
-function faultApplies(fault: ConductorFault, method: string, path: string): boolean {
-  if (fault.routes === "all") return true;
-  if (fault.routes === "polls") return method === "GET" && path.startsWith("/api/tasks/poll/");
-  return method === "POST" && (path === "/api/tasks" || path === "/api/tasks/update-v2");
-}
-
 export async function startConductorServer(
   opts: ConductorServerOptions = {},
 ): Promise<ConductorServer> {
   const store = new ConductorStore();
   const queues = new TaskQueues();
   const decider = new Decider(store, queues);
-  const execution = new Execution(store, queues, decider, opts.rateLimitPostponeMs ?? 60_000);
+  const execution = new Execution(
+    store,
+    queues,
+    decider,
+    opts.rateLimitPostponeMs ?? 60_000,
+    opts.queue ?? "redis",
+  );
   const routes = conductorRoutes({
     store,
     decider,

@@ -66,7 +66,7 @@ describe("result delivery through a Conductor outage", () => {
     // Let the task be taken, then take Conductor away before the result can land.
     h.sim.inject({ delayMs: 800 });
     await until(
-      () => h.conductor.getWorkflow(id)?.tasks[0]?.status === "IN_PROGRESS",
+      async () => (await h.conductor.getWorkflow(id))?.tasks[0]?.status === "IN_PROGRESS",
       10_000,
       "the task to be taken",
     );

@@ -39,6 +39,6 @@ describe("task domains", () => {
   it("leaves a task of another domain for another worker", async () => {
     const id = await start();
     await new Promise((r) => setTimeout(r, 1500));
-    expect(h.conductor.getWorkflow(id)?.tasks[0]?.status).toBe("SCHEDULED");
+    expect((await h.conductor.getWorkflow(id))?.tasks[0]?.status).toBe("SCHEDULED");
   });
 });

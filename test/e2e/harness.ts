@@ -1,11 +1,8 @@
 import { Writable } from "node:stream";
 import { WorkflowExecutor, orkesConductorClient } from "@io-orkes/conductor-javascript";
 import { setupServer } from "msw/node";
-import {
-  startConductorServer,
-  type ConductorServer,
-  type ConductorServerOptions,
-} from "../../dev/conductor/index.js";
+import type { ConductorServerOptions } from "../../dev/conductor/index.js";
+import { startConductorUnderTest, type ConductorUnderTest } from "../support/conductor.js";
 import {
   createCommonRoomSimulator,
   type CommonRoomSimulator,
@@ -18,8 +15,8 @@ import { taskDefinitions } from "../../src/worker/task-defs.js";
 import { startService, type Service } from "../../src/worker/service.js";
 
 /**
- * Everything an end-to-end test needs, on real boundaries: the Conductor-compatible server
- * over HTTP on loopback, the Common Room simulator behind msw at the HTTP edge, and the
+ * Everything an end-to-end test needs, on real boundaries: a Conductor server over HTTP on
+ * loopback (dev/conductor, or the genuine Conductor OSS jar in the `oss-*` vitest projects), the Common Room simulator behind msw at the HTTP edge, and the
  * worker as `npm start` runs it (startService), driven by the real SDK.
  */
 
@@ -30,6 +27,7 @@ export const SOURCE_ID = 1001;
 export interface HarnessOptions {
   env?: Env;
   simulator?: SimulatorOptions;
+  /** Options of dev/conductor; the real server ignores them. */
   conductor?: ConductorServerOptions;
   /** Overrides of the registered TaskDefs (tests retry at once, not after seconds). */
   taskDef?: Record<string, unknown>;
@@ -56,7 +54,7 @@ export interface WorkflowRun {
 }
 
 export interface Harness {
-  conductor: ConductorServer;
+  conductor: ConductorUnderTest;
   sim: CommonRoomSimulator;
   msw: ReturnType<typeof setupServer>;
   service: Service;
@@ -80,9 +78,11 @@ export interface Harness {
 }
 
 let workflowCounter = 0;
+/** Workflow names stay distinct across the files that share one real server. */
+const fileTag = Math.random().toString(36).slice(2, 8);
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const conductor = await startConductorServer({ sweepIntervalMs: 50, ...options.conductor });
+  const conductor = await startConductorUnderTest({ sweepIntervalMs: 50, ...options.conductor });
   const sim = createCommonRoomSimulator({
     baseUrl: API_URL,
     tokens: [TOKEN],
@@ -170,7 +170,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     waitFor,
     registerWorkflow,
     async runTask(taskType, input, runOptions = {}) {
-      const name = `e2e_${taskType}_${++workflowCounter}`;
+      const name = `e2e_${taskType}_${fileTag}_${++workflowCounter}`;
       await registerWorkflow(name, taskType, input);
       const workflowId = await startWorkflow(name, {});
       return waitFor(workflowId, runOptions.timeoutMs);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { startConductorServer } from "../../dev/conductor/index.js";
+import { startConductorUnderTest } from "../support/conductor.js";
 import { createCommonRoomSimulator, startCommonRoomServer } from "../../dev/commonroom/index.js";
 import { taskDefinitions } from "../../src/worker/task-defs.js";
 import { operations } from "../../src/operations/index.js";
@@ -20,7 +20,7 @@ afterEach(async () => {
 
 describe("crash recovery", () => {
   it("kill -9 mid-task, then a fresh worker: the task returns through responseTimeout and completes once", async () => {
-    const conductor = await startConductorServer({ sweepIntervalMs: 50 });
+    const conductor = await startConductorUnderTest({ sweepIntervalMs: 50 });
     cleanups.push(() => conductor.close());
     // Common Room is slow, so the kill lands while the write is under way.
     const sim = createCommonRoomSimulator({ tokens: [TOKEN], latencyMs: 1500 });
@@ -75,7 +75,7 @@ describe("crash recovery", () => {
       })
     ).text();
     await until(
-      () => conductor.getWorkflow(workflowId)?.tasks[0]?.status === "IN_PROGRESS",
+      async () => (await conductor.getWorkflow(workflowId))?.tasks[0]?.status === "IN_PROGRESS",
       10_000,
       "the task to be taken",
     );

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { startConductorServer, type ConductorServer } from "../../dev/conductor/index.js";
+import { startConductorUnderTest, type ConductorUnderTest } from "../support/conductor.js";
 import { createCommonRoomSimulator, startCommonRoomServer } from "../../dev/commonroom/index.js";
 import { until } from "../support/until.js";
 import { freePort } from "../../dev/free-port.js";
@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 async function setup(latencyMs: number) {
-  const conductor = await startConductorServer({ sweepIntervalMs: 50 });
+  const conductor = await startConductorUnderTest({ sweepIntervalMs: 50 });
   cleanups.push(() => conductor.close());
   const sim = createCommonRoomSimulator({ tokens: [TOKEN], latencyMs });
   const simServer = await startCommonRoomServer(sim, { port: 0 });
@@ -37,7 +37,7 @@ async function setup(latencyMs: number) {
 }
 
 async function startWorkflows(
-  conductor: ConductorServer,
+  conductor: ConductorUnderTest,
   name: string,
   inputs: Record<string, unknown>[],
 ) {
@@ -74,7 +74,10 @@ describe("graceful shutdown", () => {
     );
     // Every first task is taken (Common Room takes 1.5 s to answer each).
     await until(
-      () => ids.every((id) => conductor.getWorkflow(id)?.tasks[0]?.status === "IN_PROGRESS"),
+      async () =>
+        (await Promise.all(ids.map((id) => conductor.getWorkflow(id)))).every(
+          (run) => run?.tasks[0]?.status === "IN_PROGRESS",
+        ),
       10_000,
       "tasks in flight",
     );
@@ -88,7 +91,7 @@ describe("graceful shutdown", () => {
     expect(await worker.exited).toBe(0);
     expect(worker.output.join("")).toContain("drained");
     for (const id of ids) {
-      const run = conductor.getWorkflow(id)!;
+      const run = (await conductor.getWorkflow(id))!;
       // The task in flight finished and its result landed; the workflow's next task was not
       // taken by the draining worker, so it waits for another replica.
       expect(run.tasks[0]).toMatchObject({
@@ -127,7 +130,7 @@ describe("graceful shutdown", () => {
       { segmentId: 201 },
     ]);
     await until(
-      () => conductor.getWorkflow(id!)?.tasks[0]?.status === "IN_PROGRESS",
+      async () => (await conductor.getWorkflow(id!))?.tasks[0]?.status === "IN_PROGRESS",
       10_000,
       "a task in flight",
     );

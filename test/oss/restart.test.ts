@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCommonRoomSimulator, startCommonRoomServer } from "../../dev/commonroom/index.js";
+import { startOssConductor, type OssConductor } from "../../dev/conductor-oss/server.js";
+import { fetchWorkflow, waitForWorkflowOver } from "../../dev/conductor-oss/workflows.js";
+import { freePort } from "../../dev/free-port.js";
+import { operations } from "../../src/operations/index.js";
+import { taskDefinitions } from "../../src/worker/task-defs.js";
+import { conductorKind } from "../support/conductor.js";
+import { until } from "../support/until.js";
+import { runCli, type WorkerProcess } from "../process/worker-process.js";
+
+/**
+ * What only the real server can show: the worker started before Conductor is up, and the
+ * Conductor server stopped and started again (Redis flavour, state kept in Redis) while the
+ * worker holds tasks in flight. This file starts a server of its own, since it stops it;
+ * it runs in the `oss-redis` project only (SQLite keeps its state too, but one flavour
+ * shows the worker's side, and each JVM start costs 20 s or more).
+ */
+
+const TOKEN = "restart-test-token-8812";
+const WORKFLOW = "restart_add_user";
+
+let server: OssConductor | undefined;
+let worker: WorkerProcess | undefined;
+let closeSim: (() => Promise<void>) | undefined;
+const sim = createCommonRoomSimulator({ tokens: [TOKEN] });
+
+async function register(url: string): Promise<void> {
+  // Long response timeouts: a restart must not time the tasks out; the worker delivers them.
+  const defs = taskDefinitions(operations, { prefix: "common_room_" }).map((def) => ({
+    ...def,
+    responseTimeoutSeconds: 600,
+    retryDelaySeconds: 0,
+  }));
+  const posted = await fetch(`${url}/api/metadata/taskdefs`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(defs),
+  });
+  expect(posted.status).toBe(200);
+  const workflow = await fetch(`${url}/api/metadata/workflow?overwrite=true`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({
+      name: WORKFLOW,
+      version: 1,
+      schemaVersion: 2,
+      timeoutSeconds: 0,
+      tasks: [
+        {
+          name: "common_room_add_or_edit_user",
+          taskReferenceName: "add_user",
+          type: "SIMPLE",
+          inputParameters: { user: "${workflow.input.user}" },
+        },
+      ],
+    }),
+  });
+  expect(workflow.status).toBe(200);
+}
+
+async function start(url: string, userId: string): Promise<string> {
+  const response = await fetch(`${url}/api/workflow/${WORKFLOW}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ user: { id: userId, email: `${userId}@example.com` } }),
+  });
+  expect(response.status).toBe(200);
+  return response.text();
+}
+
+describe.skipIf(conductorKind !== "oss-redis")("the real Conductor server going away", () => {
+  beforeAll(async () => {
+    const simServer = await startCommonRoomServer(sim, { port: 0 });
+    closeSim = () => simServer.close();
+    const port = await freePort();
+    // The worker first, pointed at a port where nothing listens yet.
+    worker = runCli(["start"], {
+      CONDUCTOR_SERVER_URL: `http://127.0.0.1:${port}/api`,
+      COMMON_ROOM_API_URL: simServer.url,
+      COMMON_ROOM_API_TOKEN: TOKEN,
+      COMMON_ROOM_DESTINATION_SOURCE_ID: "1001",
+      WORKER_HTTP_PORT: "0",
+      CONDUCTOR_WORKER_ALL_POLL_TIMEOUT: "1000",
+    });
+    await worker.waitForOutput('"msg":"polling Conductor"');
+    server = await startOssConductor({ flavour: "redis", port });
+    await register(server.url);
+  }, 240_000);
+
+  afterAll(async () => {
+    if (worker && worker.child.exitCode === null) {
+      worker.child.kill("SIGTERM");
+      await worker.exited;
+    }
+    await closeSim?.();
+    await server?.close();
+  }, 60_000);
+
+  it("a worker started before the server is up takes work once it is", async () => {
+    const id = await start(server!.url, "early-bird");
+    const run = await waitForWorkflowOver(server!.url, id, { timeoutMs: 60_000 });
+    expect(run.status).toBe("COMPLETED");
+    expect(run.tasks[0]?.outputData).toMatchObject({ status: "accepted", userId: "early-bird" });
+  }, 90_000);
+
+  it("the server restarted with tasks in flight: every result lands once it is back, none re-run", async () => {
+    const url = server!.url;
+    // Common Room answers slowly, so the results are ready while the server is down.
+    for (let i = 0; i < 5; i++) sim.inject({ delayMs: 3_000 });
+    const before = sim.requests.length;
+    const ids = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => start(url, `restart-user-${i}`)),
+    );
+    await until(
+      async () =>
+        (await Promise.all(ids.map((id) => fetchWorkflow(url, id)))).every(
+          (run) => run?.tasks[0]?.status === "IN_PROGRESS",
+        ),
+      30_000,
+      "five tasks in flight",
+    );
+    await server!.restart();
+    const runs = await Promise.all(
+      ids.map((id) => waitForWorkflowOver(url, id, { timeoutMs: 180_000 })),
+    );
+    for (const run of runs) {
+      expect(run.status).toBe("COMPLETED");
+      // Delivered, not re-run: one attempt each, and one write each at Common Room.
+      expect(run.tasks).toHaveLength(1);
+    }
+    expect(sim.requests.slice(before).filter((r) => r.method === "POST")).toHaveLength(5);
+    expect(worker!.output.join("")).toContain("task result not acknowledged; retrying");
+  }, 300_000);
+});

@@ -1,0 +1,38 @@
+import { findJavas } from "../dev/conductor-oss/jar.js";
+
+/**
+ * The vitest projects that run the end-to-end suite against the genuine Conductor OSS jar.
+ * They run after the `dev` project (groupOrder), one file at a time against one shared
+ * server. In CI they always run (and fail if the server cannot start); elsewhere they run
+ * when a Java 17+ is installed, and E2E_REAL_CONDUCTOR=off leaves them out.
+ * E2E_REAL_CONDUCTOR=redis,sqlite picks the flavours (default: redis).
+ */
+export const REAL_CONDUCTOR_FILES = [
+  "test/e2e/**/*.e2e.test.ts",
+  "test/process/shutdown.test.ts",
+  "test/process/crash-recovery.test.ts",
+  "test/oss/**/*.test.ts",
+];
+
+export function realConductorProjects<T extends object>(shared: T & { env: object }) {
+  const setting = process.env.E2E_REAL_CONDUCTOR ?? "redis";
+  if (setting === "off") return [];
+  if (!process.env.CI && !findJavas().some((java) => java.major >= 17)) {
+    console.warn("No Java 17+ found: the real Conductor OSS suite is skipped (CI never skips).");
+    return [];
+  }
+  return setting.split(",").map((flavour, index) => ({
+    test: {
+      ...shared,
+      name: `oss-${flavour.trim()}`,
+      include: REAL_CONDUCTOR_FILES,
+      globalSetup: ["test/global-setup.ts", "test/oss-setup.ts"],
+      env: { ...shared.env, E2E_CONDUCTOR: `oss-${flavour.trim()}` },
+      maxWorkers: 1,
+      sequence: { groupOrder: index + 1 },
+      // The JVM start is in globalSetup; a real server answers more slowly than the fake.
+      testTimeout: 60_000,
+      hookTimeout: 120_000,
+    },
+  }));
+}
