@@ -4,6 +4,7 @@
  */
 import type { Decider } from "./decider.js";
 import { isTerminalTask, isTerminalWorkflow } from "./decider.js";
+import { applyOutputLimits } from "./payload-limits.js";
 import {
   ConductorError,
   badRequest,
@@ -35,15 +36,22 @@ export interface PollRequest {
   abort?: AbortSignal;
 }
 
+const REDIS_GATHER_MS = 2;
+
 export class Execution {
   constructor(
     private readonly store: ConductorStore,
     private readonly queues: TaskQueues,
     private readonly decider: Decider,
     private readonly rateLimitPostponeMs: number,
+    private readonly queueKind: "redis" | "sql" = "redis",
   ) {}
 
-  /** Waits until `count` tasks were handed out or `timeoutMs` passed, like the queue DAOs. */
+  /**
+   * Long poll. The SQL queues (SQLite, Postgres) wait until `count` tasks were handed out or
+   * `timeoutMs` passed; the Redis queue answers once it holds at least one, after gathering
+   * others for about 2 ms (conductor-protocol.md §2.16).
+   */
   async poll(request: PollRequest): Promise<Task[]> {
     if (request.timeoutMs > MAX_POLL_TIMEOUT_MS)
       throw badRequest("Long Poll Timeout value cannot be more than 5 seconds");
@@ -56,6 +64,11 @@ export class Execution {
       if (abort?.aborted || this.queues.isClosed) break;
       this.handOut(queueName, count, workerId, out);
       const left = deadline - Date.now();
+      if (out.length > 0 && out.length < count && this.queueKind === "redis") {
+        await new Promise((resolve) => setTimeout(resolve, REDIS_GATHER_MS));
+        this.handOut(queueName, count, workerId, out);
+        break;
+      }
       if (out.length >= count || left <= 0) break;
       await this.queues.waitForMessages(queueName, left, abort);
     }
@@ -185,12 +198,16 @@ export class Execution {
     }
 
     // A worker's IN_PROGRESS means "call me back": the task goes back to the queue.
-    const status = (result.status === "IN_PROGRESS" ? "SCHEDULED" : result.status) as TaskStatus;
-    task.status = status;
-    task.outputData = result.outputData ?? {};
     if (typeof result.reasonForIncompletion === "string") {
       task.reasonForIncompletion = result.reasonForIncompletion.slice(0, MAX_REASON_LENGTH);
     }
+    const { status, outputData } = applyOutputLimits(
+      task,
+      (result.status === "IN_PROGRESS" ? "SCHEDULED" : result.status) as TaskStatus,
+      result.outputData ?? {},
+    );
+    task.status = status;
+    task.outputData = outputData;
     if (typeof result.workerId === "string") task.workerId = result.workerId;
     task.callbackAfterSeconds =
       typeof result.callbackAfterSeconds === "number" ? result.callbackAfterSeconds : 0;

@@ -85,6 +85,8 @@ export interface Task {
   status: TaskStatus;
   inputData: JsonMap;
   outputData: JsonMap;
+  /** Set when the output was over the external-storage threshold (see payload-limits.ts). */
+  externalOutputPayloadStoragePath?: string;
   retryCount: number;
   seq: number;
   pollCount: number;
@@ -194,6 +196,12 @@ export interface ConductorServerOptions {
   updateV2?: "enabled" | "method-not-allowed";
   /** "json-array" = 200 [] (current servers), "no-content" = bare 204 (before v3.21.20). */
   emptyPoll?: "json-array" | "no-content";
+  /**
+   * How a batch poll with fewer ready tasks than `count` waits: "redis" (default, as most
+   * production clusters run) answers with what it has at once; "sql" (SQLite, Postgres)
+   * waits for `count` or the timeout.
+   */
+  queue?: "redis" | "sql";
   /** Orkes-style key auth; undefined = OSS, POST /api/token answers 404. */
   auth?: { keyId: string; keySecret: string };
   /** How often timeouts and delayed queues are evaluated; default 100 ms. */
