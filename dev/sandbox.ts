@@ -2,7 +2,8 @@
  * `npm run sandbox`: the whole thing on one machine with no accounts. Starts the
  * Conductor-compatible server and the Common Room simulator on loopback, the worker exactly
  * as `npm start` runs it, registers the task definitions and example workflows, runs every
- * example and prints each execution. `--keep` leaves it all running.
+ * example and prints each execution. `--keep` leaves it all running. `--conductor oss` runs
+ * it on the genuine Conductor OSS jar instead (`oss-redis`: with the local Redis as its store).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream } from "node:fs";
@@ -10,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { packageRoot } from "../src/package-root.js";
 import { exampleWorkflows } from "../src/worker/task-defs.js";
-import { startConductorServer } from "./conductor/index.js";
+import { isConductorChoice, startChosenConductor } from "./conductor-choice.js";
 import { createCommonRoomSimulator, startCommonRoomServer } from "./commonroom/index.js";
 import { freePort } from "./free-port.js";
 
@@ -18,6 +19,8 @@ const SIM_TOKEN = "sandbox-token";
 const SIM_SOURCE_ID = "1001";
 
 const keep = process.argv.includes("--keep");
+const conductorAt = process.argv.indexOf("--conductor");
+const conductorChoice = conductorAt === -1 ? "dev" : (process.argv[conductorAt + 1] ?? "");
 const realToken = process.env.COMMON_ROOM_API_TOKEN;
 const root = packageRoot();
 const cli = join(root, "dist", "src", "cli.js");
@@ -75,7 +78,15 @@ async function main(): Promise<number> {
     await new Promise((r) => setTimeout(r, 5000));
   }
 
-  const conductor = await startConductorServer({ port: keep ? 8080 : 0 });
+  if (!isConductorChoice(conductorChoice)) {
+    throw new Error(
+      `--conductor takes dev, oss, oss-sqlite or oss-redis, not "${conductorChoice}"`,
+    );
+  }
+  const conductor = await startChosenConductor(conductorChoice, {
+    port: keep ? 8080 : 0,
+    log: (text) => line(text),
+  });
   const sim = realToken ? undefined : createCommonRoomSimulator({ tokens: [SIM_TOKEN] });
   const simServer = sim ? await startCommonRoomServer(sim, { port: 0 }) : undefined;
   const httpPort = await freePort();
@@ -97,7 +108,7 @@ async function main(): Promise<number> {
     }),
   };
 
-  line(`Conductor-compatible server  ${conductor.url}`);
+  line(`Conductor                    ${conductor.url} (${conductor.label})`);
   line(
     `Common Room                  ${simServer ? `${simServer.url} (simulator)` : "the real API"}`,
   );

@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import { packageRoot } from "../../src/package-root.js";
 import { operations, taskTypeOf } from "../../src/operations/index.js";
-import { startConductorServer, type ConductorServer } from "../conductor/index.js";
+import { openConductor, type BenchConductor } from "./conductor.js";
 import {
   createCommonRoomSimulator,
   startCommonRoomServer,
@@ -28,13 +28,13 @@ export interface EnvironmentOptions {
   commonRoomRateLimit?: { limit: number; intervalMs: number };
   /** Put on every TaskDef by `register` as rateLimitPerFrequency (per second). */
   conductorRateLimitPerSecond?: number;
-  /** How long the Conductor server postpones a rate-limited task (real server: 60 s). */
+  /** How long dev/conductor postpones a rate-limited task (the real server: always 60 s). */
   rateLimitPostponeMs?: number;
   logDir: string;
 }
 
 export interface Environment {
-  conductor: ConductorServer;
+  conductor: BenchConductor;
   sim: CommonRoomSimulator;
   /** Environment variables every contestant gets. */
   env: NodeJS.ProcessEnv;
@@ -46,9 +46,7 @@ export function workflowNameOf(taskType: string): string {
 }
 
 export async function startEnvironment(options: EnvironmentOptions): Promise<Environment> {
-  const conductor = await startConductorServer({
-    port: 0,
-    sweepIntervalMs: 100,
+  const conductor = await openConductor({
     rateLimitPostponeMs: options.rateLimitPostponeMs ?? 60_000,
   });
   const sim = createCommonRoomSimulator({

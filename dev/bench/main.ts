@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the worker against the SDK baselines, on loopback only. Prints a table and
  * writes BENCHMARKS.md at the repository root. `--quick` is a smoke run of about a minute;
- * `--only idle,pickup,...` runs some figures; `--out <path>` writes the report elsewhere.
+ * `--only idle,pickup,...` runs some figures; `--out <path>` writes the report elsewhere;
+ * `--conductor dev,oss-redis,oss-sqlite` picks the Conductor servers (one section each).
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,7 +11,9 @@ import { parseArgs } from "node:util";
 import { packageRoot } from "../../src/package-root.js";
 import { machineInfo } from "./machine.js";
 import { killAll } from "./processes.js";
-import { printTable, writeMarkdown } from "./report.js";
+import { isConductorChoice } from "../conductor-choice.js";
+import { benchConductorLabel, closeConductor, useConductor } from "./conductor.js";
+import { printTable, writeMarkdown, type ServerSection } from "./report.js";
 import type { Context, FigureResult } from "./scenario.js";
 import { idleScenario } from "./scenarios/idle.js";
 import { pickupScenario } from "./scenarios/pickup.js";
@@ -32,8 +35,15 @@ async function main(): Promise<number> {
       quick: { type: "boolean", default: false },
       only: { type: "string" },
       out: { type: "string" },
+      conductor: { type: "string", default: "dev" },
     },
   });
+  const servers = (values.conductor ?? "dev").split(",").map((s) => s.trim());
+  const badServer = servers.find((name) => !isConductorChoice(name));
+  if (badServer !== undefined) {
+    console.error(`--conductor takes dev, oss-redis, oss-sqlite (or oss); not "${badServer}"`);
+    return 2;
+  }
   const quick = values.quick ?? false;
   const names = values.only ? values.only.split(",").map((s) => s.trim()) : Object.keys(SCENARIOS);
   const unknown = names.filter((n) => !SCENARIOS[n]);
@@ -52,15 +62,30 @@ async function main(): Promise<number> {
       console.log(`[${((Date.now() - began) / 1000).toFixed(0).padStart(4)} s] ${message}`),
   };
   console.log(`Benchmark (${quick ? "quick" : "full"}); child process logs in ${logDir}`);
-  const figures: FigureResult[] = [];
-  for (const name of names) figures.push(await SCENARIOS[name]!(ctx));
+  const sections: ServerSection[] = [];
+  for (const server of servers) {
+    if (!isConductorChoice(server)) continue;
+    await useConductor(server, ctx.progress);
+    try {
+      ctx.progress(`measuring on ${benchConductorLabel()}`);
+      const figures: FigureResult[] = [];
+      for (const name of names) figures.push(await SCENARIOS[name]!(ctx));
+      sections.push({ server: benchConductorLabel(), figures });
+    } finally {
+      await closeConductor();
+    }
+  }
   const seconds = (Date.now() - began) / 1000;
-  printTable(figures);
+  for (const section of sections) printTable(section);
   const out = values.out ?? join(packageRoot(), "BENCHMARKS.md");
-  const args = [quick && "--quick", values.only && `--only ${values.only}`]
+  const args = [
+    quick && "--quick",
+    values.only && `--only ${values.only}`,
+    values.conductor !== "dev" && `--conductor ${values.conductor}`,
+  ]
     .filter(Boolean)
     .join(" ");
-  writeMarkdown(out, figures, {
+  writeMarkdown(out, sections, {
     machine: machineInfo(),
     quick,
     seconds,

@@ -3,6 +3,13 @@ import { writeFileSync } from "node:fs";
 import type { MachineInfo } from "./machine.js";
 import type { FigureResult } from "./scenario.js";
 
+/** The figures measured on one Conductor server. */
+export interface ServerSection {
+  /** e.g. "Conductor OSS 3.32.3 (redis)". */
+  server: string;
+  figures: FigureResult[];
+}
+
 export interface RunInfo {
   machine: MachineInfo;
   quick: boolean;
@@ -12,7 +19,9 @@ export interface RunInfo {
 
 const cell = (value: string | undefined) => (value ?? "").replace(/\|/g, "\\|");
 
-export function printTable(figures: readonly FigureResult[]): void {
+export function printTable(section: ServerSection): void {
+  const { figures } = section;
+  console.log(`\n=== On ${section.server}`);
   const lines: string[][] = [["figure / metric", "ours", "baseline", "ratio"]];
   for (const figure of figures) {
     lines.push([figure.title, "", "", ""]);
@@ -43,7 +52,11 @@ export function printTable(figures: readonly FigureResult[]): void {
   }
 }
 
-export function writeMarkdown(path: string, figures: readonly FigureResult[], run: RunInfo): void {
+export function writeMarkdown(
+  path: string,
+  sections: readonly ServerSection[],
+  run: RunInfo,
+): void {
   const m = run.machine;
   const out: string[] = [
     "# Benchmarks",
@@ -57,10 +70,13 @@ export function writeMarkdown(path: string, figures: readonly FigureResult[], ru
     `| memory | ${m.memoryGiB} GiB |`,
     `| Node.js | ${m.node} (${m.platform}) |`,
     "",
-    "Everything runs on 127.0.0.1: the Conductor-compatible server (`dev/conductor`) and the Common",
-    "Room simulator (`dev/commonroom`) in the benchmark process, each contestant as its own OS",
-    "process, so CPU (utime+stime from `/proc/<pid>/stat`) and RSS (`/proc/<pid>/status`) are the",
-    "contestant's own. The contestants:",
+    "Everything runs on 127.0.0.1: the Conductor server and the Common Room simulator",
+    "(`dev/commonroom`, in the benchmark process), each contestant as its own OS process, so CPU",
+    "(utime+stime from `/proc/<pid>/stat`) and RSS (`/proc/<pid>/status`) are the contestant's own.",
+    "Each section below names its Conductor server: `dev/conductor` (the project's",
+    "Conductor-compatible server, in the benchmark process) or the genuine Conductor OSS jar",
+    "(its own JVM, one per run, with a recording proxy per environment in front of it that",
+    "counts requests; both contestants go through the same proxy). The contestants:",
     "",
     "- **ours**: `node dist/src/cli.js start` with its defaults (LOG_LEVEL=warn), the twelve task",
     "  definitions registered by `node dist/src/cli.js register`.",
@@ -70,11 +86,34 @@ export function writeMarkdown(path: string, figures: readonly FigureResult[], ru
     "  each task makes the same Common Room request with `fetch` and returns its JSON",
     "  (`dev/bench/baseline-sdk-fetch.ts`).",
     "",
-    "## Targets",
+  ];
+  for (const section of sections) writeSection(out, section);
+  out.push(
+    "## Reproducing",
+    "",
+    "```sh",
+    "npm run bench                                   # full run on dev/conductor, about 5 minutes",
+    "npm run bench -- --conductor oss-redis          # the same on the real Conductor OSS jar",
+    "npm run bench -- --conductor dev,oss-redis,oss-sqlite   # every server, one section each",
+    "npm run bench -- --quick                        # smoke run, about two minutes",
+    "```",
+    "",
+    "Figures move with the machine and its load; compare ratios rather than absolute numbers.",
+    "",
+  );
+  writeFileSync(path, out.join("\n"));
+}
+
+function writeSection(out: string[], section: ServerSection): void {
+  const { figures } = section;
+  out.push(
+    `## On ${section.server}`,
+    "",
+    "### Targets",
     "",
     "| target | result | figure |",
     "|---|---|---|",
-  ];
+  );
   for (const figure of figures) {
     for (const target of figure.targets) {
       out.push(
@@ -84,7 +123,7 @@ export function writeMarkdown(path: string, figures: readonly FigureResult[], ru
   }
   out.push("");
   for (const figure of figures) {
-    out.push(`## ${figure.title}`, "");
+    out.push(`### ${figure.title}`, "");
     const hasBaseline = figure.rows.some((r) => r.baseline);
     const hasRatio = figure.rows.some((r) => r.ratio);
     const head = [
@@ -107,16 +146,4 @@ export function writeMarkdown(path: string, figures: readonly FigureResult[], ru
     for (const note of figure.notes) out.push(`- ${note}`);
     if (figure.notes.length) out.push("");
   }
-  out.push(
-    "## Reproducing",
-    "",
-    "```sh",
-    "npm run bench            # full run, about 5 minutes on 2 cores",
-    "npm run bench -- --quick # smoke run, about two minutes",
-    "```",
-    "",
-    "Figures move with the machine and its load; compare ratios rather than absolute numbers.",
-    "",
-  );
-  writeFileSync(path, out.join("\n"));
 }

@@ -1,5 +1,6 @@
-/** Starting one-task workflows over plain fetch and waiting for them on the in-process server. */
-import type { ConductorServer, Workflow } from "../conductor/index.js";
+/** Starting one-task workflows over plain fetch and waiting for them to end. */
+import type { Workflow } from "../conductor/index.js";
+import type { BenchConductor } from "./conductor.js";
 import { sleep } from "./stats.js";
 
 const TERMINAL = new Set(["COMPLETED", "FAILED", "TIMED_OUT", "TERMINATED"]);
@@ -38,27 +39,37 @@ export async function startMany(
   return ids;
 }
 
+/** How many unfinished workflows one round looks at: they end roughly in start order. */
+const LOOK_AHEAD = 20;
+
 /**
  * Waits until every workflow is terminal or `timeoutMs` passed; returns the last view of each
- * (unfinished ones included, so callers can count them).
+ * (unfinished ones included, so callers can count them). On the real server each look is a
+ * REST call, so a round reads only the first few unfinished ones rather than all of them.
  */
 export async function waitAll(
-  conductor: ConductorServer,
+  conductor: BenchConductor,
   ids: readonly string[],
   timeoutMs: number,
 ): Promise<Workflow[]> {
   const deadline = Date.now() + timeoutMs;
   const done = new Map<string, Workflow>();
   for (;;) {
-    for (const id of ids) {
-      if (done.has(id)) continue;
-      const workflow = conductor.getWorkflow(id);
-      if (workflow && TERMINAL.has(workflow.status)) done.set(id, workflow);
-    }
+    const pending = ids.filter((id) => !done.has(id)).slice(0, LOOK_AHEAD);
+    const views = await Promise.all(pending.map((id) => conductor.getWorkflow(id)));
+    let progressed = false;
+    views.forEach((workflow, i) => {
+      if (workflow && TERMINAL.has(workflow.status)) {
+        done.set(pending[i]!, workflow);
+        progressed = true;
+      }
+    });
     if (done.size === ids.length || Date.now() >= deadline) break;
-    await sleep(100);
+    if (!progressed) await sleep(100);
   }
-  return ids.map((id) => done.get(id) ?? (conductor.getWorkflow(id) as Workflow));
+  return Promise.all(
+    ids.map(async (id) => done.get(id) ?? ((await conductor.getWorkflow(id)) as Workflow)),
+  );
 }
 
 export const isTerminal = (workflow: Workflow | undefined): boolean =>
