@@ -1,6 +1,6 @@
 /**
  * One benchmark environment: a Conductor-compatible server and a Common Room simulator on
- * loopback, the twelve task definitions registered by our own `register`, and one-task
+ * loopback, every task definition registered by our own `register`, and one-task
  * workflows over them. Each scenario builds its own, so request counts never mix.
  */
 import { join } from "node:path";

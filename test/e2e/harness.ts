@@ -139,8 +139,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const executor = new WorkflowExecutor(client);
 
-  const waitFor = async (workflowId: string, timeoutMs = 15_000) =>
-    (await conductor.waitForWorkflow(workflowId, { timeoutMs })) as unknown as WorkflowRun;
+  const waitFor = async (workflowId: string, timeoutMs = 15_000) => {
+    try {
+      return (await conductor.waitForWorkflow(workflowId, { timeoutMs })) as unknown as WorkflowRun;
+    } catch (error) {
+      // What the worker was doing says more than the workflow's last state alone.
+      const tail = logs.slice(-15).join("");
+      throw new Error(`${(error as Error).message}\nworker log, last lines:\n${tail}`);
+    }
+  };
 
   const startWorkflow = (name: string, input: Record<string, unknown>) =>
     executor.startWorkflow({ name, version: 1, input });

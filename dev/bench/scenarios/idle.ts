@@ -1,6 +1,6 @@
 /** Figure 1: poll requests per minute with nothing queued, ours vs baseline (a). */
 import { startContestant, type ContestantKind } from "../contestants.js";
-import { startEnvironment } from "../environment.js";
+import { startEnvironment, TASK_TYPES } from "../environment.js";
 import { stop } from "../processes.js";
 import { fmt, type Context, type FigureResult } from "../scenario.js";
 import { sleep } from "../stats.js";
@@ -45,7 +45,7 @@ export async function idleScenario(ctx: Context): Promise<FigureResult> {
   const ratio = ours.perMinute / noop.perMinute;
   return {
     id: "idle",
-    title: "1. Idle requests to Conductor per minute (nothing queued, 12 task types)",
+    title: `1. Idle requests to Conductor per minute (nothing queued, ${TASK_TYPES.length} task types)`,
     baselineLabel: "baseline (a)",
     rows: [
       {
