@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { BooleanInput } from "../commonroom/input-forms.js";
 import {
   ApiActivity,
   ContactId,
@@ -27,7 +28,7 @@ export const addOrEditActivity = defineOperation({
   input: z.object({
     destinationSourceId: DestinationSourceId.optional(),
     activity: ApiActivity,
-    validateAgainstCatalog: z.boolean().default(false),
+    validateAgainstCatalog: BooleanInput.default(false),
   }),
   run: async ({ client, call, integration, catalog }, input) => {
     const { destinationSourceId, activity } = input;

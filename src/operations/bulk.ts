@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { BooleanInput } from "../commonroom/input-forms.js";
 import { isCommonRoomError } from "../commonroom/errors.js";
 import { ApiActivity, ApiUser, DestinationSourceId } from "../commonroom/schemas.js";
 import { toTaskError } from "../worker/results.js";
@@ -7,6 +8,7 @@ import { activityCatalogIssues, userCatalogIssues, type CatalogSnapshot } from "
 import { defineOperation, type OperationContext } from "./define.js";
 import { resolveDestinationSourceId } from "./destination.js";
 import { InvalidInputError, type InputIssue } from "./input-error.js";
+import { itemsOf } from "./items.js";
 
 /** Items written at once: enough to hide latency, few enough to stay polite to the API. */
 export const BULK_CONCURRENCY = 5;
@@ -32,7 +34,7 @@ async function runItems<T>(
   ctx: OperationContext,
   items: unknown[],
   options: {
-    schema: z.ZodType<T>;
+    schema: z.ZodType<T, z.ZodTypeDef, unknown>;
     label: string;
     catalogIssues?: (item: T, catalog: CatalogSnapshot, path: string) => InputIssue[];
     write: (item: T) => Promise<unknown>;
@@ -108,12 +110,6 @@ function summarize<R extends ItemResult>(results: R[], what: string): Record<str
   return output;
 }
 
-const Items = (label: string) =>
-  z
-    .array(z.unknown(), { invalid_type_error: `must be an array of ${label}` })
-    .min(1, `must hold at least one of ${label}`)
-    .max(MAX_ITEMS, `must hold at most ${MAX_ITEMS} ${label} (split larger batches)`);
-
 /** The id of an item, as far as it can be read even when the item is invalid. */
 function idOf(item: unknown, key: string): unknown {
   return typeof item === "object" && item !== null
@@ -127,8 +123,8 @@ export const bulkAddOrEditUsers = defineOperation({
   description: "Adds or updates up to 1000 users, each on its own, with per-user results.",
   input: z.object({
     destinationSourceId: DestinationSourceId.optional(),
-    users: Items("users"),
-    validateAgainstCatalog: z.boolean().default(false),
+    users: itemsOf("users", ApiUser, MAX_ITEMS),
+    validateAgainstCatalog: BooleanInput.default(false),
   }),
   budgetMs: 240_000,
   run: async (ctx, input) => {
@@ -152,8 +148,8 @@ export const bulkAddOrEditActivities = defineOperation({
   description: "Adds or updates up to 1000 activities, each on its own, with per-activity results.",
   input: z.object({
     destinationSourceId: DestinationSourceId.optional(),
-    activities: Items("activities"),
-    validateAgainstCatalog: z.boolean().default(false),
+    activities: itemsOf("activities", ApiActivity, MAX_ITEMS),
+    validateAgainstCatalog: BooleanInput.default(false),
   }),
   budgetMs: 240_000,
   run: async (ctx, input) => {

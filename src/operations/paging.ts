@@ -1,14 +1,15 @@
 import { z } from "zod";
 import type { CallOptions } from "../commonroom/client.js";
+import { BooleanInput, integerInput } from "../commonroom/input-forms.js";
 import { SortDirection } from "../commonroom/schemas.js";
 import type { Logger } from "../logger.js";
 
 /** The paging inputs every v2 list operation shares (contract: "Paging"). */
 export const PagingInput = {
-  limit: z.number().int().min(1).max(200).optional(),
+  limit: integerInput(1, 200).optional(),
   cursor: z.string().trim().min(1, "must not be blank").optional(),
-  fetchAll: z.boolean().default(false),
-  maxItems: z.number().int().min(1).max(10_000).default(1000),
+  fetchAll: BooleanInput.default(false),
+  maxItems: integerInput(1, 10_000).default(1000),
 };
 
 /** `cols` as Common Room's comma-separated list, or as an array of column names. */

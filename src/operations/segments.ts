@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ObjectTypeId, SegmentId } from "../commonroom/schemas.js";
+import { MAX_NAME_LENGTH, ObjectTypeId, SegmentId } from "../commonroom/schemas.js";
 import { defineOperation } from "./define.js";
 import { InvalidInputError } from "./input-error.js";
 
@@ -27,7 +27,11 @@ export const createSegment = defineOperation({
   task: "create_segment",
   description: "Creates a segment (v2); a name already in use is a CONFLICT.",
   input: z.object({
-    name: z.string().trim().min(1, "must not be empty").max(500, "must be at most 500 characters"),
+    name: z
+      .string()
+      .trim()
+      .min(1, "must not be empty")
+      .max(MAX_NAME_LENGTH, `must be at most ${MAX_NAME_LENGTH} characters`),
     description: z.string().optional(),
     entityType: z.enum(["contact", "object", "organization"]).optional(),
     objectTypeId: ObjectTypeId.optional(),

@@ -1,10 +1,15 @@
 import { z } from "zod";
 import { isCommonRoomError } from "../commonroom/errors.js";
-import { TagEntityType, TagId } from "../commonroom/schemas.js";
+import { MAX_NAME_LENGTH, TagEntityType, TagId } from "../commonroom/schemas.js";
 import { defineOperation } from "./define.js";
 
-const TagName = z.string().trim().min(1, "must not be empty");
-const Description = z.string().nullable().optional();
+const TagName = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .max(MAX_NAME_LENGTH, `must be at most ${MAX_NAME_LENGTH} characters`);
+// Not nullable: a top-level null means "not given", so it never clears the description.
+const Description = z.string().optional();
 
 export const listTags = defineOperation({
   name: "List Tags",

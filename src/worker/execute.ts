@@ -1,4 +1,5 @@
 import type { Operation } from "../operations/define.js";
+import { prepareInput } from "../operations/delivered-input.js";
 import { InvalidInputError } from "../operations/input-error.js";
 import type { Logger } from "../logger.js";
 import type { Integrations } from "./integrations.js";
@@ -37,7 +38,8 @@ export async function executeOperation(
     ) {
       throw InvalidInputError.field("integrationName", "must be a string");
     }
-    const parsed = operation.input.safeParse(rawInput);
+    const input = prepareInput(operation, rawInput as Record<string, unknown>, options.logger);
+    const parsed = operation.input.safeParse(input);
     if (!parsed.success) throw InvalidInputError.fromZod(parsed.error);
 
     const { integration, client, catalog } = options.integrations.resolve(integrationName);
