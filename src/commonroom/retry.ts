@@ -89,6 +89,8 @@ export async function withRetry<T>(
       return await attempt(deadline - policy.now());
     } catch (error) {
       if (!isCommonRoomError(error) || signal?.aborted) throw error;
+      // Any failure after an unanswered request may be the echo of that request's work.
+      if (failures > 0) error.afterUnansweredRequest = true;
 
       if (error.kind === "rate_limited") {
         const waitMs = error.waitMs ?? 0;
