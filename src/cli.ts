@@ -151,6 +151,7 @@ async function call(args: string[]): Promise<number> {
   const outcome = await executeOperation(operation, input, {
     integrations: new Integrations(config, { logger }),
     logger,
+    maxOutputBytes: config.maxOutputBytes,
   });
   const { result } = toTaskResult(outcome);
   const printed =

@@ -213,9 +213,7 @@ export const MarkdownContent = z
 export const ApiActivity = z
   .object({
     id: requiredId(),
-    activityType: z
-      .string({ required_error: "required", invalid_type_error: "must be a string" })
-      .regex(/\S/, "must not be empty"),
+    activityType: requiredId(),
     user: ApiUser,
     activityTitle: TextContent.nullable().optional(),
     content: z

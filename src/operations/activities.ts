@@ -60,11 +60,13 @@ export const listActivities = defineOperation({
     ...ListInput,
   }),
   budgetMs: 120_000,
-  run: async ({ client, call, logger }, input) => {
+  run: async ({ client, call, logger, maxOutputBytes }, input) => {
     const page = await listPages(input, (query) => client.listActivities(query, call), {
       call,
       logger,
+      maxOutputBytes,
     });
-    return { activities: page.items, nextCursor: page.nextCursor };
+    const { items, ...where } = page;
+    return { activities: items, ...where };
   },
 });

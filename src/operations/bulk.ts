@@ -9,6 +9,7 @@ import { defineOperation, type OperationContext } from "./define.js";
 import { resolveDestinationSourceId } from "./destination.js";
 import { InvalidInputError, type InputIssue } from "./input-error.js";
 import { itemsOf } from "./items.js";
+import { jsonBytes } from "./output-ceiling.js";
 
 /** Items written at once: enough to hide latency, few enough to stay polite to the API. */
 export const BULK_CONCURRENCY = 5;
@@ -96,9 +97,17 @@ function failed(error: InvalidInputError, label: string, index: number): ItemRes
   return { status: "failed", error: itemError(prefixed) };
 }
 
-function summarize<R extends ItemResult>(results: R[], what: string): Record<string, unknown> {
+function summarize<R extends ItemResult>(
+  results: R[],
+  what: string,
+  maxOutputBytes: number,
+): Record<string, unknown> {
   const accepted = results.filter((r) => r.status === "accepted").length;
-  const output = { accepted, failed: results.length - accepted, results };
+  const output = {
+    accepted,
+    failed: results.length - accepted,
+    results: keptShort(results, maxOutputBytes),
+  };
   if (accepted === 0) {
     const retryable = results.some((r) => r.error?.retryable);
     throw new BulkFailedError(
@@ -108,6 +117,40 @@ function summarize<R extends ItemResult>(results: R[], what: string): Record<str
     );
   }
   return output;
+}
+
+/** Room kept beside the results for the counts and the task error. */
+const ENVELOPE_BYTES = 2048;
+
+/**
+ * The results, with long messages (and, as a last resort, long echoed ids) cut until they
+ * fit under the output ceiling together.
+ */
+function keptShort<R extends ItemResult>(results: R[], maxOutputBytes: number): R[] {
+  let kept = results;
+  for (const [messageLength, idLength] of [
+    [500, Infinity],
+    [100, Infinity],
+    [40, 40],
+  ] as const) {
+    kept = results.map((r) => shortened(r, messageLength, idLength));
+    if (jsonBytes(kept) + ENVELOPE_BYTES <= maxOutputBytes) break;
+  }
+  return kept;
+}
+
+function shortened<R extends ItemResult>(result: R, messageLength: number, idLength: number): R {
+  const out = { ...result } as Record<string, unknown>;
+  for (const key of ["id", "activityType"]) {
+    if (typeof out[key] === "string") out[key] = cut(out[key] as string, idLength);
+  }
+  if (result.error)
+    out.error = { ...result.error, message: cut(result.error.message, messageLength) };
+  return out as unknown as R;
+}
+
+function cut(text: string, length: number): string {
+  return text.length <= length ? text : `${text.slice(0, length - 1)}…`;
 }
 
 /** The id of an item, as far as it can be read even when the item is invalid. */
@@ -138,6 +181,7 @@ export const bulkAddOrEditUsers = defineOperation({
     return summarize(
       results.map((r, i) => ({ id: idOf(input.users[i], "id") ?? null, ...r })),
       "users",
+      ctx.maxOutputBytes,
     );
   },
 });
@@ -167,6 +211,7 @@ export const bulkAddOrEditActivities = defineOperation({
         ...r,
       })),
       "activities",
+      ctx.maxOutputBytes,
     );
   },
 });

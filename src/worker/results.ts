@@ -1,6 +1,7 @@
 import { isCommonRoomError, type CommonRoomErrorKind } from "../commonroom/errors.js";
 import { BulkFailedError } from "../operations/bulk-error.js";
 import { InvalidInputError } from "../operations/input-error.js";
+import { OutputTooLargeError } from "../operations/output-ceiling.js";
 import type { TaskOutput } from "../operations/define.js";
 import { IntegrationError } from "./integration-error.js";
 
@@ -131,6 +132,10 @@ export function toTaskError(error: unknown): TaskError {
   }
   if (error instanceof BulkFailedError) {
     return { code: "BULK_FAILED", message: error.message, retryable: error.retryable };
+  }
+  if (error instanceof OutputTooLargeError) {
+    // Common Room answered more than one task may carry: asking again cannot help.
+    return { code: "UNEXPECTED_RESPONSE", message: error.message, retryable: false };
   }
   if (error instanceof IntegrationError) {
     return { code: error.code, message: error.message, retryable: false };
