@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { BooleanInput } from "../commonroom/input-forms.js";
 import { isCommonRoomError } from "../commonroom/errors.js";
+import { isBudgetSpent } from "../commonroom/retry.js";
 import { ApiActivity, ApiUser, DestinationSourceId } from "../commonroom/schemas.js";
 import { toTaskError } from "../worker/results.js";
 import { BulkFailedError } from "./bulk-error.js";
@@ -68,11 +69,16 @@ async function runItems<T>(
         results[index] = { status: "failed", error: stopped };
         continue;
       }
+      if (ctx.call.deadline !== undefined && Date.now() >= ctx.call.deadline) {
+        results[index] = { status: "failed", error: NOT_ATTEMPTED };
+        continue;
+      }
       try {
         await options.write(parsed.data);
         results[index] = { status: "accepted" };
       } catch (error) {
-        results[index] = { status: "failed", error: itemError(error) };
+        const notSent = isBudgetSpent(error);
+        results[index] = { status: "failed", error: notSent ? NOT_ATTEMPTED : itemError(error) };
         if (isCommonRoomError(error) && error.kind === "rate_limited") stopped = itemError(error);
       }
     }
@@ -80,6 +86,13 @@ async function runItems<T>(
   await Promise.all(Array.from({ length: Math.min(BULK_CONCURRENCY, items.length) }, worker));
   return results;
 }
+
+/** An item the attempt's time budget left no room for; Conductor's retry resends the batch. */
+const NOT_ATTEMPTED: ItemError = {
+  code: "NOT_ATTEMPTED",
+  message: "not attempted: this attempt's time budget ran out; a retry of the task sends it",
+  retryable: true,
+};
 
 function itemError(error: unknown): ItemError {
   const { code, message, retryable } = toTaskError(error);
@@ -108,6 +121,15 @@ function summarize<R extends ItemResult>(
     failed: results.length - accepted,
     results: keptShort(results, maxOutputBytes),
   };
+  const notAttempted = results.filter((r) => r.error?.code === NOT_ATTEMPTED.code).length;
+  if (notAttempted > 0) {
+    // Not complete: back to Conductor as FAILED, whose retry resends the batch (upserts).
+    throw new BulkFailedError(
+      `the time budget ran out: ${notAttempted} of the ${results.length} ${what} were not attempted (${accepted} accepted); a retry sends the batch again`,
+      true,
+      output,
+    );
+  }
   if (accepted === 0) {
     const retryable = results.some((r) => r.error?.retryable);
     throw new BulkFailedError(

@@ -23,6 +23,8 @@ export type ErrorCode =
   | "UNEXPECTED_RESPONSE"
   | "CONFLICT"
   | "BULK_FAILED"
+  /** Inside a bulk task's results only: an item the time budget left no room for. */
+  | "NOT_ATTEMPTED"
   | "INTERNAL_ERROR";
 
 export interface TaskError {
