@@ -1,14 +1,7 @@
-import { setupServer } from "msw/node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCommonRoomSimulator } from "../../dev/commonroom/index.js";
+import { describe, expect, it } from "vitest";
+import { useOperationRunner } from "../support/operation-runner.js";
 import { CommonRoomError } from "../../src/commonroom/errors.js";
 import { resolveRetryPolicy, withRetry } from "../../src/commonroom/retry.js";
-import { loadConfig } from "../../src/config.js";
-import { createLogger } from "../../src/logger.js";
-import { findOperation } from "../../src/operations/index.js";
-import { executeOperation } from "../../src/worker/execute.js";
-import { Integrations } from "../../src/worker/integrations.js";
-import { toTaskResult } from "../../src/worker/results.js";
 
 /**
  * contract.md, "Budget": no Common Room request starts after the attempt's time budget;
@@ -51,26 +44,12 @@ describe("the retry layer", () => {
 });
 
 describe("a bulk task that runs out of budget", () => {
-  const TOKEN = "budget-token-8d21";
-  const sim = createCommonRoomSimulator({ tokens: [TOKEN], latencyMs: 100 });
-  const msw = setupServer(...sim.handlers);
-  const config = loadConfig({
-    COMMON_ROOM_API_TOKEN: TOKEN,
-    COMMON_ROOM_DESTINATION_SOURCE_ID: "1001",
-  });
-  const logger = createLogger({ level: "silent" });
-  beforeAll(() => msw.listen({ onUnhandledRequest: "error" }));
-  afterAll(() => msw.close());
+  const { sim, run } = useOperationRunner({ latencyMs: 100 });
 
   it("starts no request after it, reports NOT_ATTEMPTED items, and fails retryably", async () => {
     const users = Array.from({ length: 40 }, (_, i) => ({ id: `budget-user-${i}` }));
     const deadline = Date.now() + 350;
-    const outcome = await executeOperation(
-      findOperation("bulk_add_or_edit_users")!,
-      { users },
-      { integrations: new Integrations(config, { logger }), logger, deadline },
-    );
-    const { result } = toTaskResult(outcome);
+    const { result } = await run("bulk_add_or_edit_users", { users }, { deadline });
     expect(result.status).toBe("FAILED");
     expect(result.outputData.error).toMatchObject({ code: "BULK_FAILED", retryable: true });
     const results = result.outputData.results as { status: string; error?: { code: string } }[];

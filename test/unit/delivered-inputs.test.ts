@@ -1,15 +1,9 @@
-import { setupServer } from "msw/node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createCommonRoomSimulator } from "../../dev/commonroom/index.js";
-import { loadConfig } from "../../src/config.js";
-import { createLogger } from "../../src/logger.js";
 import type { Operation } from "../../src/operations/define.js";
 import { operations } from "../../src/operations/index.js";
 import { coreOf, elementOf, optionFor } from "../../src/operations/schema-walk.js";
-import { executeOperation } from "../../src/worker/execute.js";
-import { Integrations } from "../../src/worker/integrations.js";
-import { toTaskResult } from "../../src/worker/results.js";
+import { useOperationRunner } from "../support/operation-runner.js";
 import { SAMPLE_INPUTS } from "../support/sample-inputs.js";
 
 /**
@@ -18,26 +12,12 @@ import { SAMPLE_INPUTS } from "../support/sample-inputs.js";
  * operation added to src/operations/index.ts is covered without touching this file.
  */
 
-const TOKEN = "delivered-inputs-token-77a1";
-const sim = createCommonRoomSimulator({ tokens: [TOKEN] });
-const msw = setupServer(...sim.handlers);
-const config = loadConfig({
-  COMMON_ROOM_API_TOKEN: TOKEN,
-  COMMON_ROOM_DESTINATION_SOURCE_ID: "1001",
-});
-const logger = createLogger({ level: "silent" });
-
-beforeAll(() => msw.listen({ onUnhandledRequest: "error" }));
-afterAll(() => msw.close());
+const { sim, run: runOperation } = useOperationRunner();
 
 /** Runs the operation on a fresh simulator: its result and every request it sent. */
 async function run(operation: Operation, input: Record<string, unknown>) {
   sim.reset();
-  const outcome = await executeOperation(operation, input, {
-    integrations: new Integrations(config, { logger }),
-    logger,
-  });
-  const { result, error } = toTaskResult(outcome);
+  const { result, error } = await runOperation(operation, input);
   return {
     status: result.status,
     code: error?.code,

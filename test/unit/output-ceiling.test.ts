@@ -1,13 +1,6 @@
 import { http, HttpResponse } from "msw";
-import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createCommonRoomSimulator } from "../../dev/commonroom/index.js";
-import { loadConfig } from "../../src/config.js";
-import { createLogger } from "../../src/logger.js";
-import { findOperation } from "../../src/operations/index.js";
-import { executeOperation } from "../../src/worker/execute.js";
-import { Integrations } from "../../src/worker/integrations.js";
-import { toTaskResult } from "../../src/worker/results.js";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { useOperationRunner } from "../support/operation-runner.js";
 
 /**
  * contract.md, "Output ceiling": no output over COMMON_ROOM_MAX_OUTPUT_BYTES. Lists stop
@@ -15,29 +8,15 @@ import { toTaskResult } from "../../src/worker/results.js";
  * loses nothing and repeats nothing. A fetchAll whose later page fails keeps the cursor.
  */
 
-const TOKEN = "output-ceiling-token-4e0b";
-const sim = createCommonRoomSimulator({ tokens: [TOKEN] });
-const msw = setupServer(...sim.handlers);
-const config = loadConfig({
-  COMMON_ROOM_API_TOKEN: TOKEN,
-  COMMON_ROOM_DESTINATION_SOURCE_ID: "1001",
-});
-const logger = createLogger({ level: "silent" });
+const { sim, msw, run: runOperation } = useOperationRunner();
 const ALL_CONTACTS = 230;
 const COLS = "fullName,primaryEmail,title,companyName,companyWebsite,location,tags,segments";
 
-beforeAll(() => msw.listen({ onUnhandledRequest: "error" }));
-afterAll(() => msw.close());
 beforeEach(() => sim.reset());
 afterEach(() => msw.resetHandlers());
 
 async function run(task: string, input: Record<string, unknown>, maxOutputBytes?: number) {
-  const outcome = await executeOperation(findOperation(task)!, input, {
-    integrations: new Integrations(config, { logger }),
-    logger,
-    maxOutputBytes,
-  });
-  return toTaskResult(outcome).result;
+  return (await runOperation(task, input, { maxOutputBytes })).result;
 }
 
 const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value));

@@ -1,12 +1,5 @@
-import { setupServer } from "msw/node";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createCommonRoomSimulator } from "../../dev/commonroom/index.js";
-import { loadConfig } from "../../src/config.js";
-import { createLogger } from "../../src/logger.js";
-import { findOperation } from "../../src/operations/index.js";
-import { executeOperation } from "../../src/worker/execute.js";
-import { Integrations } from "../../src/worker/integrations.js";
-import { toTaskResult } from "../../src/worker/results.js";
+import { beforeEach, describe, expect, it } from "vitest";
+import { useOperationRunner } from "../support/operation-runner.js";
 
 /**
  * contract.md, "Rules that keep data safe": Delete Tag and Create Segment are safe to run
@@ -15,23 +8,11 @@ import { toTaskResult } from "../../src/worker/results.js";
  * completes; the same 404 / 409 on a first, clean request is still an error.
  */
 
-const TOKEN = "safe-retries-token-19c2";
-const sim = createCommonRoomSimulator({ tokens: [TOKEN] });
-const msw = setupServer(...sim.handlers);
-const config = loadConfig({ COMMON_ROOM_API_TOKEN: TOKEN });
-const logger = createLogger({ level: "silent" });
-
-beforeAll(() => msw.listen({ onUnhandledRequest: "error" }));
-afterAll(() => msw.close());
+const { sim, run: runOperation } = useOperationRunner();
 beforeEach(() => sim.reset());
 
 async function run(task: string, input: Record<string, unknown>, attempt = 0) {
-  const outcome = await executeOperation(findOperation(task)!, input, {
-    integrations: new Integrations(config, { logger }),
-    logger,
-    attempt,
-  });
-  return toTaskResult(outcome).result;
+  return (await runOperation(task, input, { attempt })).result;
 }
 
 describe("Delete Tag", () => {
