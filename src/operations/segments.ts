@@ -52,7 +52,8 @@ export const createSegment = defineOperation({
         },
         call,
       );
-      return { id: segment.id, segmentId: SegmentId.parse(segment.id), name: segment.name };
+      const segmentId = SegmentId.safeParse(segment.id).data;
+      return { id: segment.id, segmentId, name: segment.name };
     } catch (error) {
       // A 409 after a request of this task that may have created it (a lost answer inside
       // the worker's retries, or a Conductor retry) is the goal reached: return that segment.
