@@ -114,7 +114,7 @@ async function main(): Promise<number> {
   );
   line(`Worker log                   ${logPath}`);
 
-  const registration = runCli(["register"], env, log);
+  const registration = runCli(["register", "--examples"], env, log);
   if ((await exited(registration)) !== 0) throw new Error(`register failed; see ${logPath}`);
   const worker = runCli(["start"], env, log);
   await waitUntilReady(`http://127.0.0.1:${httpPort}/readyz`, worker);

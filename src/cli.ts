@@ -25,7 +25,7 @@ const USAGE = `Usage: commonroom-worker <command>
 
 Commands:
   start                               poll Conductor and run the Common Room tasks
-  register                            register the task definitions and example workflows in Conductor
+  register [--examples]               register the task definitions in Conductor (and the example workflows)
   call <operation> --input '<json>'   run one operation against Common Room, print its output
   check                               validate the configuration and every active integration's token
   operations                          list the operations and their task types
@@ -41,7 +41,7 @@ async function main(argv: string[]): Promise<number> {
     case "start":
       return start();
     case "register":
-      return register();
+      return register(rest);
     case "call":
       return call(rest);
     case "check":
@@ -96,7 +96,14 @@ async function start(): Promise<number> {
   });
 }
 
-async function register(): Promise<number> {
+async function register(args: string[]): Promise<number> {
+  let examples: boolean;
+  try {
+    const { values } = parseArgs({ args, options: { examples: { type: "boolean" } } });
+    examples = values.examples === true;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
   // Registration talks to Conductor only: no Common Room token is needed.
   const config = loadConfig(process.env, { requireConductor: true, requireIntegration: false });
   const logger = loggerFor(config);
@@ -111,11 +118,17 @@ async function register(): Promise<number> {
     const { taskDefs, workflows } = await registerDefinitions(
       client,
       operations,
-      { prefix: config.taskPrefix, rateLimitPerSecond: config.rateLimitPerSecond },
+      {
+        prefix: config.taskPrefix,
+        rateLimitPerSecond: config.rateLimitPerSecond,
+        workflows: examples,
+      },
       logger,
     );
     console.log(
-      `Registered ${taskDefs.length} task definitions and ${workflows.length} workflows: ${workflows.join(", ")}`,
+      examples
+        ? `Registered ${taskDefs.length} task definitions and ${workflows.length} workflows: ${workflows.join(", ")}`
+        : `Registered ${taskDefs.length} task definitions (the example workflows too with --examples)`,
     );
     return EXIT.ok;
   } finally {
@@ -151,6 +164,7 @@ async function call(args: string[]): Promise<number> {
   const outcome = await executeOperation(operation, input, {
     integrations: new Integrations(config, { logger }),
     logger,
+    maxOutputBytes: config.maxOutputBytes,
   });
   const { result } = toTaskResult(outcome);
   const printed =

@@ -30,10 +30,20 @@ export interface Config {
   requestTimeoutMs: number;
   catalogTtlSeconds: number;
   rateLimitPerSecond?: number;
+  /** The ceiling on one task's output, as JSON (COMMON_ROOM_MAX_OUTPUT_BYTES). */
+  maxOutputBytes: number;
   shutdownTimeoutMs: number;
   httpPort: number;
   logLevel: string;
 }
+
+/**
+ * The default ceiling on one task's output. Conductor OSS moves an output over 3 MB to
+ * external storage (by default handing later tasks an empty input) and fails it over 10 MB.
+ */
+export const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
+/** Below this, even an error result might not fit. */
+const MIN_OUTPUT_BYTES = 4096;
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
@@ -263,6 +273,12 @@ export function loadConfig(env: Env = process.env, options: LoadOptions = {}): C
     requestTimeoutMs: parseVariable(env, "COMMON_ROOM_TIMEOUT_MS", PositiveInt) ?? 10_000,
     catalogTtlSeconds: parseVariable(env, "COMMON_ROOM_CATALOG_TTL_SECONDS", NonNegativeInt) ?? 600,
     rateLimitPerSecond: parseVariable(env, "COMMON_ROOM_RATE_LIMIT_PER_SECOND", PositiveInt),
+    maxOutputBytes:
+      parseVariable(
+        env,
+        "COMMON_ROOM_MAX_OUTPUT_BYTES",
+        PositiveInt.min(MIN_OUTPUT_BYTES, `must be at least ${MIN_OUTPUT_BYTES}`),
+      ) ?? DEFAULT_MAX_OUTPUT_BYTES,
     shutdownTimeoutMs: parseVariable(env, "SHUTDOWN_TIMEOUT_MS", NonNegativeInt) ?? 30_000,
     httpPort:
       parseVariable(env, "WORKER_HTTP_PORT", NonNegativeInt.max(65535, "must be at most 65535")) ??

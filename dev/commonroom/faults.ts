@@ -97,15 +97,20 @@ const BAD_GATEWAY_HTML =
 
 /**
  * The answer a fault forces, or "delay" (wait `delayMs`, then answer normally),
- * or "network" (no HTTP answer at all).
+ * or "network" (no HTTP answer at all), or "lost" (serve, then drop the answer).
  */
 export function faultOutcome(
   fault: Fault,
   rate: RateLimitSnapshot,
   now: number,
   request: { api: "v1" | "v2"; path: string } = { api: "v1", path: "" },
-): { kind: "respond"; response: Response } | { kind: "delay"; ms: number } | { kind: "network" } {
+):
+  | { kind: "respond"; response: Response }
+  | { kind: "delay"; ms: number }
+  | { kind: "network" }
+  | { kind: "lost" } {
   if ("networkError" in fault) return { kind: "network" };
+  if ("lostAnswer" in fault) return { kind: "lost" };
   if ("delayMs" in fault) return { kind: "delay", ms: fault.delayMs };
   if ("malformedJson" in fault) {
     const truncated =

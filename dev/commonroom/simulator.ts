@@ -359,8 +359,17 @@ export class SimulatorCore {
       const outcome = faultOutcome(fault, rate, Date.now(), { api: p.api, path: p.record.path });
       if (outcome.kind === "network") return Response.error();
       if (outcome.kind === "respond") return outcome.response;
+      if (outcome.kind === "lost") {
+        this.respond(p, rate);
+        return Response.error();
+      }
       await sleep(outcome.ms);
     }
+    return this.respond(p, rate);
+  }
+
+  /** The answer to a request that no fault stands in for. */
+  private respond(p: Prepared, rate: RateLimitSnapshot): Response {
     if (!rate.allowed) return rateLimitedByWindow(rate, Date.now());
     if (p.auth !== "ok") return tokenNotValid(rate);
     if (p.routing === "wrong-method")

@@ -195,6 +195,8 @@ export type Fault = {
   | { delayMs: number }
   | { malformedJson: true }
   | { networkError: true }
+  /** Common Room does the work, then the answer is lost (a reset or timeout on the way back). */
+  | { lostAnswer: true }
 );
 
 export interface StoredUser {

@@ -47,6 +47,12 @@ export class CommonRoomError extends Error {
   readonly waitMs?: number;
   readonly details?: Record<string, unknown>;
   readonly retryable: boolean;
+  /**
+   * Set by the retry layer when an earlier request of the same call went unanswered (a
+   * network error or a 5xx): Common Room may have done the work then, so a 404 or 409 now
+   * can be this call's own doing.
+   */
+  afterUnansweredRequest = false;
 
   constructor(init: CommonRoomErrorInit) {
     super(init.message);

@@ -85,10 +85,14 @@ export async function withRetry<T>(
 
   for (;;) {
     throwIfCancelled(operation, signal);
+    // No request starts once the budget is spent: the attempt must report in time.
+    if (policy.now() >= deadline) throw budgetSpent(operation);
     try {
       return await attempt(deadline - policy.now());
     } catch (error) {
       if (!isCommonRoomError(error) || signal?.aborted) throw error;
+      // Any failure after an unanswered request may be the echo of that request's work.
+      if (failures > 0) error.afterUnansweredRequest = true;
 
       if (error.kind === "rate_limited") {
         const waitMs = error.waitMs ?? 0;
@@ -148,6 +152,23 @@ async function pause(
     if (signal?.aborted) throw cancelled(operation);
     throw error;
   }
+}
+
+/** details.code of the error thrown instead of a request that the budget left no time for. */
+export const BUDGET_SPENT = "BUDGET_SPENT";
+
+function budgetSpent(operation: string): CommonRoomError {
+  return new CommonRoomError({
+    kind: "network",
+    operation,
+    message: `Common Room was not asked for ${operation}: this attempt's time budget was spent`,
+    details: { code: BUDGET_SPENT },
+  });
+}
+
+/** The error of a request that was never sent because the budget was spent. */
+export function isBudgetSpent(error: unknown): boolean {
+  return isCommonRoomError(error) && error.details?.code === BUDGET_SPENT;
 }
 
 function throwIfCancelled(operation: string, signal: AbortSignal | undefined): void {

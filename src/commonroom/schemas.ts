@@ -7,12 +7,39 @@
  * extra fields (they are stripped) but insist on the documented required ones.
  */
 import { z } from "zod";
+import { integerInput } from "./input-forms.js";
 
 // ---------------------------------------------------------------------------------------
 // Small building blocks
 
 const NonBlank = z.string().regex(/\S/, "must not be empty");
+/** Ids, names and emails are short; every other string input is bounded by MAX_STRING_LENGTH. */
+export const MAX_ID_LENGTH = 500;
+export const MAX_NAME_LENGTH = 500;
+const MAX_EMAIL_LENGTH = 320;
+
+/** A required, non-blank id of at most MAX_ID_LENGTH characters. */
+function requiredId() {
+  return z
+    .string({ required_error: "required", invalid_type_error: "must be a string" })
+    .regex(/\S/, "must not be empty")
+    .max(MAX_ID_LENGTH, `must be at most ${MAX_ID_LENGTH} characters`);
+}
 const NullableString = z.string().nullable().optional();
+
+const SEGMENT_ID_MESSAGE =
+  "must be a segment id: s_<number>, a positive integer, or a string of digits";
+
+/** The digits of a segment id given as 123, "123" or "s_123"; undefined for anything else. */
+function segmentDigits(value: unknown): string | undefined {
+  if (typeof value === "number") {
+    return Number.isSafeInteger(value) && value > 0 ? String(value) : undefined;
+  }
+  if (typeof value !== "string") return undefined;
+  const match = /^\s*(?:s_)?(\d+)\s*$/.exec(value);
+  const digits = match?.[1]?.replace(/^0+/, "");
+  return digits ? digits : undefined;
+}
 
 /** A positive integer given as a number or a string of digits; becomes a number. */
 function positiveIntegerId() {
@@ -31,14 +58,29 @@ function positiveIntegerId() {
 export const DestinationSourceId = positiveIntegerId();
 export type DestinationSourceId = z.infer<typeof DestinationSourceId>;
 
-/** A segment id from Get Segments. */
-export const SegmentId = positiveIntegerId();
+/**
+ * A segment id as a number: from Get Segments (an integer, or a string of digits) or from
+ * Create Segment (`s_<number>`), so `${create.output.id}` chains into every segment input.
+ * SegmentRef below takes the same forms and gives the v2 form.
+ */
+export const SegmentId = z.preprocess(
+  (value) => {
+    const digits = segmentDigits(value);
+    return digits === undefined ? value : Number(digits);
+  },
+  z
+    .number({ invalid_type_error: SEGMENT_ID_MESSAGE, required_error: "required" })
+    .int(SEGMENT_ID_MESSAGE)
+    .positive(SEGMENT_ID_MESSAGE)
+    .safe(SEGMENT_ID_MESSAGE),
+);
 export type SegmentId = z.infer<typeof SegmentId>;
 
 /** A tag id: an opaque string. */
 export const TagId = z
   .string({ invalid_type_error: "must be a string" })
-  .regex(/\S/, "must not be empty");
+  .regex(/\S/, "must not be empty")
+  .max(MAX_ID_LENGTH, `must be at most ${MAX_ID_LENGTH} characters`);
 export type TagId = z.infer<typeof TagId>;
 
 export const TagEntityType = z.enum(["member", "activity", "company"]);
@@ -120,7 +162,7 @@ const CustomFieldValue = z.discriminatedUnion(
  */
 export const CustomFieldUpdate = z
   .object({
-    id: z.number({ invalid_type_error: "must be a number" }),
+    id: integerInput(1),
     value: CustomFieldValue.optional(),
   })
   .strict();
@@ -130,9 +172,7 @@ type CustomFieldValue = z.infer<typeof CustomFieldValue>;
 
 export const ApiUser = z
   .object({
-    id: z
-      .string({ required_error: "required", invalid_type_error: "must be a string" })
-      .regex(/\S/, "must not be empty"),
+    id: requiredId(),
     fullName: NullableString,
     firstName: NullableString,
     lastName: NullableString,
@@ -142,6 +182,7 @@ export const ApiUser = z
     email: z
       .string()
       .regex(/^[^\s@]+@[^\s@]+$/, "must be an email address")
+      .max(MAX_EMAIL_LENGTH, `must be at most ${MAX_EMAIL_LENGTH} characters`)
       .nullable()
       .optional(),
     linkedin: Handle.nullable().optional(),
@@ -171,12 +212,8 @@ export const MarkdownContent = z
 
 export const ApiActivity = z
   .object({
-    id: z
-      .string({ required_error: "required", invalid_type_error: "must be a string" })
-      .regex(/\S/, "must not be empty"),
-    activityType: z
-      .string({ required_error: "required", invalid_type_error: "must be a string" })
-      .regex(/\S/, "must not be empty"),
+    id: requiredId(),
+    activityType: requiredId(),
     user: ApiUser,
     activityTitle: TextContent.nullable().optional(),
     content: z
@@ -270,24 +307,15 @@ export type OrganizationId = z.infer<typeof OrganizationId>;
 export const ObjectTypeId = prefixedId("cot");
 export type ObjectTypeId = z.infer<typeof ObjectTypeId>;
 
-/**
- * A v2 segment id, `s_<number>`. For convenience it also accepts the plain number that
- * Get Segments (v1) returns, as a positive integer or a string of digits, and turns it
- * into the prefixed form: 123 and "123" both become "s_123". The output is always a string.
- */
-const SEGMENT_REF_MESSAGE = "must look like s_<number> (or be a positive integer segment id)";
+/** A segment id in the v2 form `s_<number>`, from any form SegmentId takes. */
 export const SegmentRef = z.preprocess(
   (value) => {
-    if (typeof value === "number" && Number.isSafeInteger(value) && value > 0) return `s_${value}`;
-    if (typeof value === "string" && /^\s*\d+\s*$/.test(value)) {
-      const digits = value.trim().replace(/^0+/, "");
-      return digits === "" ? value : `s_${digits}`;
-    }
-    return value;
+    const digits = segmentDigits(value);
+    return digits === undefined ? value : `s_${digits}`;
   },
   z
-    .string({ required_error: "required", invalid_type_error: SEGMENT_REF_MESSAGE })
-    .regex(/^s_\d+$/, SEGMENT_REF_MESSAGE),
+    .string({ required_error: "required", invalid_type_error: SEGMENT_ID_MESSAGE })
+    .regex(/^s_[1-9]\d*$/, SEGMENT_ID_MESSAGE),
 );
 export type SegmentRef = z.infer<typeof SegmentRef>;
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { BooleanInput } from "../commonroom/input-forms.js";
 import {
   ApiActivity,
   ContactId,
@@ -27,7 +28,7 @@ export const addOrEditActivity = defineOperation({
   input: z.object({
     destinationSourceId: DestinationSourceId.optional(),
     activity: ApiActivity,
-    validateAgainstCatalog: z.boolean().default(false),
+    validateAgainstCatalog: BooleanInput.default(false),
   }),
   run: async ({ client, call, integration, catalog }, input) => {
     const { destinationSourceId, activity } = input;
@@ -59,11 +60,13 @@ export const listActivities = defineOperation({
     ...ListInput,
   }),
   budgetMs: 120_000,
-  run: async ({ client, call, logger }, input) => {
+  run: async ({ client, call, logger, maxOutputBytes }, input) => {
     const page = await listPages(input, (query) => client.listActivities(query, call), {
       call,
       logger,
+      maxOutputBytes,
     });
-    return { activities: page.items, nextCursor: page.nextCursor };
+    const { items, ...where } = page;
+    return { activities: items, ...where };
   },
 });

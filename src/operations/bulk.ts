@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { BooleanInput } from "../commonroom/input-forms.js";
 import { isCommonRoomError } from "../commonroom/errors.js";
+import { isBudgetSpent } from "../commonroom/retry.js";
 import { ApiActivity, ApiUser, DestinationSourceId } from "../commonroom/schemas.js";
 import { toTaskError } from "../worker/results.js";
 import { BulkFailedError } from "./bulk-error.js";
@@ -7,6 +9,8 @@ import { activityCatalogIssues, userCatalogIssues, type CatalogSnapshot } from "
 import { defineOperation, type OperationContext } from "./define.js";
 import { resolveDestinationSourceId } from "./destination.js";
 import { InvalidInputError, type InputIssue } from "./input-error.js";
+import { itemsOf } from "./items.js";
+import { jsonBytes } from "./output-ceiling.js";
 
 /** Items written at once: enough to hide latency, few enough to stay polite to the API. */
 export const BULK_CONCURRENCY = 5;
@@ -32,7 +36,7 @@ async function runItems<T>(
   ctx: OperationContext,
   items: unknown[],
   options: {
-    schema: z.ZodType<T>;
+    schema: z.ZodType<T, z.ZodTypeDef, unknown>;
     label: string;
     catalogIssues?: (item: T, catalog: CatalogSnapshot, path: string) => InputIssue[];
     write: (item: T) => Promise<unknown>;
@@ -65,11 +69,16 @@ async function runItems<T>(
         results[index] = { status: "failed", error: stopped };
         continue;
       }
+      if (ctx.call.deadline !== undefined && Date.now() >= ctx.call.deadline) {
+        results[index] = { status: "failed", error: NOT_ATTEMPTED };
+        continue;
+      }
       try {
         await options.write(parsed.data);
         results[index] = { status: "accepted" };
       } catch (error) {
-        results[index] = { status: "failed", error: itemError(error) };
+        const notSent = isBudgetSpent(error);
+        results[index] = { status: "failed", error: notSent ? NOT_ATTEMPTED : itemError(error) };
         if (isCommonRoomError(error) && error.kind === "rate_limited") stopped = itemError(error);
       }
     }
@@ -77,6 +86,13 @@ async function runItems<T>(
   await Promise.all(Array.from({ length: Math.min(BULK_CONCURRENCY, items.length) }, worker));
   return results;
 }
+
+/** An item the attempt's time budget left no room for; Conductor's retry resends the batch. */
+const NOT_ATTEMPTED: ItemError = {
+  code: "NOT_ATTEMPTED",
+  message: "not attempted: this attempt's time budget ran out; a retry of the task sends it",
+  retryable: true,
+};
 
 function itemError(error: unknown): ItemError {
   const { code, message, retryable } = toTaskError(error);
@@ -94,9 +110,26 @@ function failed(error: InvalidInputError, label: string, index: number): ItemRes
   return { status: "failed", error: itemError(prefixed) };
 }
 
-function summarize<R extends ItemResult>(results: R[], what: string): Record<string, unknown> {
+function summarize<R extends ItemResult>(
+  results: R[],
+  what: string,
+  maxOutputBytes: number,
+): Record<string, unknown> {
   const accepted = results.filter((r) => r.status === "accepted").length;
-  const output = { accepted, failed: results.length - accepted, results };
+  const output = {
+    accepted,
+    failed: results.length - accepted,
+    results: keptShort(results, maxOutputBytes),
+  };
+  const notAttempted = results.filter((r) => r.error?.code === NOT_ATTEMPTED.code).length;
+  if (notAttempted > 0) {
+    // Not complete: back to Conductor as FAILED, whose retry resends the batch (upserts).
+    throw new BulkFailedError(
+      `the time budget ran out: ${notAttempted} of the ${results.length} ${what} were not attempted (${accepted} accepted); a retry sends the batch again`,
+      true,
+      output,
+    );
+  }
   if (accepted === 0) {
     const retryable = results.some((r) => r.error?.retryable);
     throw new BulkFailedError(
@@ -108,11 +141,39 @@ function summarize<R extends ItemResult>(results: R[], what: string): Record<str
   return output;
 }
 
-const Items = (label: string) =>
-  z
-    .array(z.unknown(), { invalid_type_error: `must be an array of ${label}` })
-    .min(1, `must hold at least one of ${label}`)
-    .max(MAX_ITEMS, `must hold at most ${MAX_ITEMS} ${label} (split larger batches)`);
+/** Room kept beside the results for the counts and the task error. */
+const ENVELOPE_BYTES = 2048;
+
+/**
+ * The results, with long messages (and, as a last resort, long echoed ids) cut until they
+ * fit under the output ceiling together.
+ */
+function keptShort<R extends ItemResult>(results: R[], maxOutputBytes: number): R[] {
+  let kept = results;
+  for (const [messageLength, idLength] of [
+    [500, Infinity],
+    [100, Infinity],
+    [40, 40],
+  ] as const) {
+    kept = results.map((r) => shortened(r, messageLength, idLength));
+    if (jsonBytes(kept) + ENVELOPE_BYTES <= maxOutputBytes) break;
+  }
+  return kept;
+}
+
+function shortened<R extends ItemResult>(result: R, messageLength: number, idLength: number): R {
+  const out = { ...result } as Record<string, unknown>;
+  for (const key of ["id", "activityType"]) {
+    if (typeof out[key] === "string") out[key] = cut(out[key] as string, idLength);
+  }
+  if (result.error)
+    out.error = { ...result.error, message: cut(result.error.message, messageLength) };
+  return out as unknown as R;
+}
+
+function cut(text: string, length: number): string {
+  return text.length <= length ? text : `${text.slice(0, length - 1)}…`;
+}
 
 /** The id of an item, as far as it can be read even when the item is invalid. */
 function idOf(item: unknown, key: string): unknown {
@@ -127,8 +188,8 @@ export const bulkAddOrEditUsers = defineOperation({
   description: "Adds or updates up to 1000 users, each on its own, with per-user results.",
   input: z.object({
     destinationSourceId: DestinationSourceId.optional(),
-    users: Items("users"),
-    validateAgainstCatalog: z.boolean().default(false),
+    users: itemsOf("users", ApiUser, MAX_ITEMS),
+    validateAgainstCatalog: BooleanInput.default(false),
   }),
   budgetMs: 240_000,
   run: async (ctx, input) => {
@@ -142,6 +203,7 @@ export const bulkAddOrEditUsers = defineOperation({
     return summarize(
       results.map((r, i) => ({ id: idOf(input.users[i], "id") ?? null, ...r })),
       "users",
+      ctx.maxOutputBytes,
     );
   },
 });
@@ -152,8 +214,8 @@ export const bulkAddOrEditActivities = defineOperation({
   description: "Adds or updates up to 1000 activities, each on its own, with per-activity results.",
   input: z.object({
     destinationSourceId: DestinationSourceId.optional(),
-    activities: Items("activities"),
-    validateAgainstCatalog: z.boolean().default(false),
+    activities: itemsOf("activities", ApiActivity, MAX_ITEMS),
+    validateAgainstCatalog: BooleanInput.default(false),
   }),
   budgetMs: 240_000,
   run: async (ctx, input) => {
@@ -171,6 +233,7 @@ export const bulkAddOrEditActivities = defineOperation({
         ...r,
       })),
       "activities",
+      ctx.maxOutputBytes,
     );
   },
 });

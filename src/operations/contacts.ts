@@ -13,12 +13,14 @@ export const listContacts = defineOperation({
     ...ListInput,
   }),
   budgetMs: 120_000,
-  run: async ({ client, call, logger }, input) => {
+  run: async ({ client, call, logger, maxOutputBytes }, input) => {
     const page = await listPages(input, (query) => client.listContacts(query, call), {
       call,
       logger,
+      maxOutputBytes,
     });
-    return { contacts: page.items, nextCursor: page.nextCursor };
+    const { items, ...where } = page;
+    return { contacts: items, ...where };
   },
 });
 

@@ -15,6 +15,8 @@ export interface OperationContext {
   logger: Logger;
   /** The integration's activity types and custom fields, for validateAgainstCatalog. */
   catalog: Catalog;
+  /** The ceiling on this task's output as JSON (COMMON_ROOM_MAX_OUTPUT_BYTES). */
+  maxOutputBytes: number;
 }
 
 export type TaskOutput = Record<string, unknown>;

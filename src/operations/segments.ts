@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { ObjectTypeId, SegmentId } from "../commonroom/schemas.js";
+import { isCommonRoomError } from "../commonroom/errors.js";
+import { MAX_NAME_LENGTH, ObjectTypeId, SegmentId } from "../commonroom/schemas.js";
 import { defineOperation } from "./define.js";
 import { InvalidInputError } from "./input-error.js";
 
@@ -25,26 +26,57 @@ export const getSegmentStatuses = defineOperation({
 export const createSegment = defineOperation({
   name: "Create Segment",
   task: "create_segment",
-  description: "Creates a segment (v2); a name already in use is a CONFLICT.",
+  description:
+    "Creates a segment (v2); a name already in use is a CONFLICT, unless this task's own earlier request took it.",
   input: z.object({
-    name: z.string().trim().min(1, "must not be empty").max(500, "must be at most 500 characters"),
+    name: z
+      .string()
+      .trim()
+      .min(1, "must not be empty")
+      .max(MAX_NAME_LENGTH, `must be at most ${MAX_NAME_LENGTH} characters`),
     description: z.string().optional(),
     entityType: z.enum(["contact", "object", "organization"]).optional(),
     objectTypeId: ObjectTypeId.optional(),
   }),
-  run: async ({ client, call }, { name, description, entityType, objectTypeId }) => {
+  run: async ({ client, call, attempt }, { name, description, entityType, objectTypeId }) => {
     if (entityType === "object" && !objectTypeId) {
       throw InvalidInputError.field("objectTypeId", 'required when entityType is "object"');
     }
-    const segment = await client.createSegment(
-      {
-        name,
-        ...(description !== undefined && { description }),
-        ...(entityType !== undefined && { entityType }),
-        ...(objectTypeId !== undefined && { objectTypeId }),
-      },
-      call,
-    );
-    return { id: segment.id, name: segment.name };
+    try {
+      const segment = await client.createSegment(
+        {
+          name,
+          ...(description !== undefined && { description }),
+          ...(entityType !== undefined && { entityType }),
+          ...(objectTypeId !== undefined && { objectTypeId }),
+        },
+        call,
+      );
+      const segmentId = SegmentId.safeParse(segment.id).data;
+      return { id: segment.id, segmentId, name: segment.name };
+    } catch (error) {
+      // A 409 after a request of this task that may have created it (a lost answer inside
+      // the worker's retries, or a Conductor retry) is the goal reached: return that segment.
+      const ours =
+        isCommonRoomError(error) &&
+        error.kind === "conflict" &&
+        (attempt > 0 || error.afterUnansweredRequest);
+      if (!ours) throw error;
+      const segments = await client.getSegments(call);
+      const existing =
+        segments.find((s) => s.name === name) ?? segments.find((s) => sameName(s.name, name));
+      if (!existing) throw error;
+      return {
+        id: `s_${existing.id}`,
+        segmentId: existing.id,
+        name: existing.name,
+        alreadyExisted: true,
+      };
+    }
   },
 });
+
+/** Segment names clash regardless of case and surrounding spaces. */
+function sameName(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
+}

@@ -1,10 +1,15 @@
 import { z } from "zod";
 import { isCommonRoomError } from "../commonroom/errors.js";
-import { TagEntityType, TagId } from "../commonroom/schemas.js";
+import { MAX_NAME_LENGTH, TagEntityType, TagId } from "../commonroom/schemas.js";
 import { defineOperation } from "./define.js";
 
-const TagName = z.string().trim().min(1, "must not be empty");
-const Description = z.string().nullable().optional();
+const TagName = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .max(MAX_NAME_LENGTH, `must be at most ${MAX_NAME_LENGTH} characters`);
+// Not nullable: a top-level null means "not given", so it never clears the description.
+const Description = z.string().optional();
 
 export const listTags = defineOperation({
   name: "List Tags",
@@ -54,11 +59,16 @@ export const deleteTag = defineOperation({
     try {
       await client.deleteTag(tagId, call);
     } catch (error) {
-      // A retry after a lost answer meets the tag already gone: that is the goal reached.
-      if (attempt > 0 && isCommonRoomError(error) && error.kind === "not_found") {
+      // A retry after a lost answer (the worker's own, or Conductor's) meets the tag
+      // already gone: that is the goal reached. A 404 on a first, clean request is not.
+      if (
+        isCommonRoomError(error) &&
+        error.kind === "not_found" &&
+        (attempt > 0 || error.afterUnansweredRequest)
+      ) {
         return {
           status: "deleted",
-          message: "The tag was already deleted (an earlier attempt deleted it)",
+          message: "The tag was already deleted (an earlier request of this task deleted it)",
           tagId,
           alreadyDeleted: true,
         };

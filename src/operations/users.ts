@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { BooleanInput } from "../commonroom/input-forms.js";
 import { ApiUser, DestinationSourceId } from "../commonroom/schemas.js";
 import { userCatalogIssues } from "./catalog.js";
 import { defineOperation } from "./define.js";
@@ -12,7 +13,7 @@ export const addOrEditUser = defineOperation({
   input: z.object({
     destinationSourceId: DestinationSourceId.optional(),
     user: ApiUser,
-    validateAgainstCatalog: z.boolean().default(false),
+    validateAgainstCatalog: BooleanInput.default(false),
   }),
   run: async ({ client, call, integration, catalog }, input) => {
     const { destinationSourceId, user } = input;

@@ -59,12 +59,19 @@ export async function deliverResult(args: {
       return outcome.nextTask;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      // A 400 means Conductor rejects this result as written: resending it cannot help.
-      const rejected = error instanceof ConductorHttpError && error.status === 400;
+      const rejected = refusedForGood(error);
       const expired = Date.now() - started > policy.windowMs;
       if (rejected || expired || args.signal.aborted) {
         const reason = rejected ? "rejected" : expired ? "window_expired" : "shutdown";
-        logger.error({ err: message, attempts: attempt, reason }, "task result NOT delivered");
+        const why = rejected
+          ? `Conductor (or a proxy before it) refused the result with HTTP ${(error as ConductorHttpError).status}; sending the same result again cannot help`
+          : expired
+            ? "Conductor did not acknowledge it within the delivery window"
+            : "the shutdown was cut short";
+        logger.error(
+          { err: message, attempts: attempt, reason, why },
+          `task result NOT delivered: ${why}`,
+        );
         hooks?.onGiveUp?.({ taskType: args.taskType, reason });
         return undefined;
       }
@@ -75,4 +82,15 @@ export async function deliverResult(args: {
       await sleep(delayMs, args.signal);
     }
   }
+}
+
+/**
+ * A 4xx says the result itself is refused (a 400 for its content, a proxy's 413 for its
+ * size): resending it for an hour cannot help. Not so 404 (the gateway already tells an
+ * unknown task apart), 408 (a timeout) and 429 (asked to slow down), which are retried.
+ */
+function refusedForGood(error: unknown): boolean {
+  if (!(error instanceof ConductorHttpError)) return false;
+  const { status } = error;
+  return status >= 400 && status < 500 && ![404, 408, 429].includes(status);
 }

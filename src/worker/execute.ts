@@ -1,5 +1,8 @@
 import type { Operation } from "../operations/define.js";
+import { prepareInput } from "../operations/delivered-input.js";
 import { InvalidInputError } from "../operations/input-error.js";
+import { jsonBytes, OutputTooLargeError } from "../operations/output-ceiling.js";
+import { DEFAULT_MAX_OUTPUT_BYTES } from "../config.js";
 import type { Logger } from "../logger.js";
 import type { Integrations } from "./integrations.js";
 import type { Outcome } from "./results.js";
@@ -14,6 +17,8 @@ export interface ExecuteOptions {
   attempt?: number;
   /** Epoch ms after which no new Common Room call or wait starts. */
   deadline?: number;
+  /** The ceiling on the task's output; DEFAULT_MAX_OUTPUT_BYTES when not given. */
+  maxOutputBytes?: number;
 }
 
 /**
@@ -37,10 +42,12 @@ export async function executeOperation(
     ) {
       throw InvalidInputError.field("integrationName", "must be a string");
     }
-    const parsed = operation.input.safeParse(rawInput);
+    const input = prepareInput(operation, rawInput as Record<string, unknown>, options.logger);
+    const parsed = operation.input.safeParse(input);
     if (!parsed.success) throw InvalidInputError.fromZod(parsed.error);
 
     const { integration, client, catalog } = options.integrations.resolve(integrationName);
+    const maxOutputBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
     const output = await operation.run(
       {
         client,
@@ -51,9 +58,13 @@ export async function executeOperation(
         attempt: options.attempt ?? 0,
         logger: options.logger,
         catalog,
+        maxOutputBytes,
       },
       parsed.data,
     );
+    // The operations keep under the ceiling; this catches what none of them can cut down.
+    const bytes = jsonBytes(output);
+    if (bytes > maxOutputBytes) throw new OutputTooLargeError(bytes, maxOutputBytes);
     return { ok: true, output };
   } catch (error) {
     return { ok: false, error };

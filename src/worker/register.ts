@@ -5,9 +5,11 @@ import type { ConductorClient } from "./conductor.js";
 import { exampleWorkflows, taskDefinitions, type TaskDefOptions } from "./task-defs.js";
 
 /**
- * Registers the TaskDefs and the example workflows. Both calls overwrite, so running it twice
- * is safe: POST /api/metadata/taskdefs upserts (and, unlike PUT, creates on Conductor OSS),
- * and the workflows go with overwrite=true.
+ * Registers the TaskDefs and, only when asked (`register --examples`), the example workflows,
+ * named and wired with the configured prefix so that another prefix never rewrites someone
+ * else's workflows. Both calls overwrite, so running it twice is safe: POST
+ * /api/metadata/taskdefs upserts (and, unlike PUT, creates on Conductor OSS), and the
+ * workflows go with overwrite=true.
  */
 export async function registerDefinitions(
   client: ConductorClient,
@@ -23,7 +25,7 @@ export async function registerDefinitions(
     "task definitions registered",
   );
   const workflows: string[] = [];
-  if (options.workflows !== false) {
+  if (options.workflows === true) {
     for (const example of exampleWorkflows(options.prefix)) {
       await metadata.registerWorkflowDef(
         example.definition as unknown as Parameters<MetadataClient["registerWorkflowDef"]>[0],

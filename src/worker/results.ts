@@ -1,6 +1,7 @@
 import { isCommonRoomError, type CommonRoomErrorKind } from "../commonroom/errors.js";
 import { BulkFailedError } from "../operations/bulk-error.js";
 import { InvalidInputError } from "../operations/input-error.js";
+import { OutputTooLargeError } from "../operations/output-ceiling.js";
 import type { TaskOutput } from "../operations/define.js";
 import { IntegrationError } from "./integration-error.js";
 
@@ -22,6 +23,8 @@ export type ErrorCode =
   | "UNEXPECTED_RESPONSE"
   | "CONFLICT"
   | "BULK_FAILED"
+  /** Inside a bulk task's results only: an item the time budget left no room for. */
+  | "NOT_ATTEMPTED"
   | "INTERNAL_ERROR";
 
 export interface TaskError {
@@ -131,6 +134,10 @@ export function toTaskError(error: unknown): TaskError {
   }
   if (error instanceof BulkFailedError) {
     return { code: "BULK_FAILED", message: error.message, retryable: error.retryable };
+  }
+  if (error instanceof OutputTooLargeError) {
+    // Common Room answered more than one task may carry: asking again cannot help.
+    return { code: "UNEXPECTED_RESPONSE", message: error.message, retryable: false };
   }
   if (error instanceof IntegrationError) {
     return { code: error.code, message: error.message, retryable: false };

@@ -41,6 +41,8 @@ export interface RuntimeOptions {
   maxPollBackoffMs?: number;
   /** Rate-limit hand-backs allowed per task before it fails with RATE_LIMITED. */
   maxRateLimitHandbacks?: number;
+  /** The ceiling on one task's output (COMMON_ROOM_MAX_OUTPUT_BYTES). */
+  maxOutputBytes?: number;
 }
 
 interface Poller {
@@ -257,6 +259,7 @@ export class WorkerRuntime {
       logger: log,
       attempt: task.retryCount ?? 0,
       deadline: Date.now() + budgetMs,
+      maxOutputBytes: this.options.maxOutputBytes,
     });
     const classified = toTaskResult(outcome, {
       pollCount: task.pollCount,

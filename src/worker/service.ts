@@ -70,6 +70,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     observer: metrics.runtimeObserver,
     delivery: options.delivery,
     maxRateLimitHandbacks: options.maxRateLimitHandbacks,
+    maxOutputBytes: config.maxOutputBytes,
   });
   current.runtime = runtime;
   runtime.start();

@@ -63,7 +63,10 @@ export interface ExampleWorkflow {
   sampleInput: Record<string, unknown>;
 }
 
-/** The workflows in examples/, with their task names moved to `prefix`. */
+/**
+ * The workflows in examples/, with their names and task names moved to `prefix`: with
+ * `trial_`, common_room_product_signup becomes trial_product_signup and runs trial_* tasks.
+ */
 export function exampleWorkflows(prefix = EXAMPLE_PREFIX): ExampleWorkflow[] {
   const dir = join(packageRoot(), "examples");
   return readdirSync(dir)
@@ -78,10 +81,12 @@ export function exampleWorkflows(prefix = EXAMPLE_PREFIX): ExampleWorkflow[] {
         string,
         unknown
       >;
-      for (const task of definition.tasks) {
-        if (task.name.startsWith(EXAMPLE_PREFIX))
-          task.name = prefix + task.name.slice(EXAMPLE_PREFIX.length);
-      }
+      definition.name = withPrefix(definition.name, prefix);
+      for (const task of definition.tasks) task.name = withPrefix(task.name, prefix);
       return { id, definition, sampleInput };
     });
+}
+
+function withPrefix(name: string, prefix: string): string {
+  return name.startsWith(EXAMPLE_PREFIX) ? prefix + name.slice(EXAMPLE_PREFIX.length) : name;
 }

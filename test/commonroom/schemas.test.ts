@@ -147,8 +147,11 @@ describe("CustomFieldUpdate", () => {
     ]);
   });
 
-  it("requires a numeric id and both keys of value", () => {
-    expect(issues(CustomFieldUpdate, { id: "1" })).toEqual(["id: must be a number"]);
+  it("requires a numeric id (a string of digits is one) and both keys of value", () => {
+    expect(CustomFieldUpdate.parse({ id: "103" })).toEqual({ id: 103 });
+    expect(issues(CustomFieldUpdate, { id: "x1" })).toEqual([
+      "id: must be a whole number at least 1 (a number or a string of digits)",
+    ]);
     expect(issues(CustomFieldUpdate, { id: 1, value: { type: "int" } })[0]).toMatch(
       /^value.value: /,
     );
@@ -193,10 +196,21 @@ describe("id helpers", () => {
       expect(schema.parse(45474)).toBe(45474);
       expect(schema.parse("138683")).toBe(138683);
       for (const bad of [0, -1, 1.5, "12a", "", "-3", true, null]) {
-        expect(issues(schema, bad)).toEqual([
-          ": must be a positive integer (a number or a string of digits)",
-        ]);
+        expect(issues(schema, bad)).toHaveLength(1);
       }
+    }
+    expect(issues(DestinationSourceId, "12a")).toEqual([
+      ": must be a positive integer (a number or a string of digits)",
+    ]);
+  });
+
+  it("SegmentId also takes the v2 form s_<number>, so Create Segment's id chains", () => {
+    expect(SegmentId.parse("s_206")).toBe(206);
+    expect(SegmentId.parse(" s_0206 ")).toBe(206);
+    for (const bad of ["s_", "s_0", "seg_1", "s_1x", "c_206"]) {
+      expect(issues(SegmentId, bad)).toEqual([
+        ": must be a segment id: s_<number>, a positive integer, or a string of digits",
+      ]);
     }
   });
 

@@ -44,8 +44,8 @@ describe("v2 input helpers", () => {
     expect(SegmentRef.parse("42")).toBe("s_42");
     expect(SegmentRef.parse(" 007 ")).toBe("s_7");
     expect(SegmentRef.parse("123456789012345678901")).toBe("s_123456789012345678901");
-    const bad = ": must look like s_<number> (or be a positive integer segment id)";
-    for (const value of ["s_", "seg_1", "abc", "0", "", "-3", "s_1x"]) {
+    const bad = ": must be a segment id: s_<number>, a positive integer, or a string of digits";
+    for (const value of ["s_", "s_0", "seg_1", "abc", "0", "", "-3", "s_1x"]) {
       expect(issues(SegmentRef, value)).toEqual([bad]);
     }
     for (const value of [0, 1.5, -2, null, true]) expect(issues(SegmentRef, value)).toEqual([bad]);

@@ -71,7 +71,11 @@ describe("Create Segment: common_room_create_segment → id, name", () => {
       name: "Webinar attendees",
       description: "From the **May** webinar",
     });
-    expect(output).toEqual({ id: expect.stringMatching(/^s_\d+$/), name: "Webinar attendees" });
+    expect(output).toEqual({
+      id: expect.stringMatching(/^s_\d+$/),
+      segmentId: Number(String(output.id).slice(2)),
+      name: "Webinar attendees",
+    });
     expect(h.sim.requests[0]).toMatchObject({
       method: "POST",
       api: "v2",

@@ -40,6 +40,22 @@ async function deliveryRetries(): Promise<number> {
   ].reduce((sum, m) => sum + Number(m[1]), 0);
 }
 
+describe("a result that Conductor refuses", () => {
+  it("a 4xx other than 404, 408 and 429 (a proxy's 413) stops delivery at once, with an error log", async () => {
+    h.conductor.setFault({ routes: "updates", status: 413 });
+    await h.registerWorkflow("refused_segments", "common_room_get_segments");
+    await h.startWorkflow("refused_segments", {});
+    await until(() => updateRequests(413).length > 0, 15_000, "the refused update");
+    // The harness retries deliveries within 200 ms: a second 413 would come well within this.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(updateRequests(413)).toHaveLength(1);
+    const line = h.logs.find((l) => l.includes("task result NOT delivered"));
+    expect(line).toMatch(/HTTP 413/);
+    expect(JSON.parse(line!)).toMatchObject({ level: 50, reason: "rejected" });
+    h.conductor.setFault(null);
+  });
+});
+
 describe("result delivery through a Conductor outage", () => {
   it("Conductor answering 5xx to updates: the result is kept and lands once Conductor is back", async () => {
     h.conductor.setFault({ routes: "updates", status: 503 });

@@ -28,13 +28,17 @@ async function run(args: string[], env: Record<string, string>) {
 }
 
 describe("commonroom-worker register", () => {
-  it("registers every TaskDef and the example workflows, with the rate limit, and is safe to run twice", async () => {
+  it("registers every TaskDef and, with --examples, the example workflows, and is safe to run twice", async () => {
     const env = {
       CONDUCTOR_SERVER_URL: `${conductor.url}/api`,
       COMMON_ROOM_RATE_LIMIT_PER_SECOND: "7",
     };
+    const plain = await run(["register"], env);
+    expect(plain.code, plain.out).toBe(0);
+    expect(plain.out).toContain("Registered 19 task definitions");
+    expect(await (await fetch(`${conductor.url}/api/metadata/workflow`)).json()).toEqual([]);
     for (let i = 0; i < 2; i++) {
-      const { code, out } = await run(["register"], env);
+      const { code, out } = await run(["register", "--examples"], env);
       expect(code, out).toBe(0);
       expect(out).toContain("Registered 19 task definitions and 3 workflows");
     }
@@ -57,6 +61,27 @@ describe("commonroom-worker register", () => {
       "common_room_segment_report",
       "common_room_tag_housekeeping",
     ]);
+  });
+
+  it("with another prefix, names and wires the examples with it and leaves the others alone", async () => {
+    const env = { CONDUCTOR_SERVER_URL: `${conductor.url}/api` };
+    expect((await run(["register", "--examples"], env)).code).toBe(0);
+    const trial = await run(["register", "--examples"], {
+      ...env,
+      COMMON_ROOM_TASK_PREFIX: "trial_",
+    });
+    expect(trial.code, trial.out).toBe(0);
+    const workflows = (await (await fetch(`${conductor.url}/api/metadata/workflow`)).json()) as {
+      name: string;
+      tasks: { name: string }[];
+    }[];
+    const byName = new Map(workflows.map((w) => [w.name, w]));
+    const signup = byName.get("common_room_product_signup")!;
+    expect(signup.tasks.every((t) => t.name.startsWith("common_room_"))).toBe(true);
+    const trialSignup = byName.get("trial_product_signup")!;
+    expect(trialSignup.tasks.map((t) => t.name)).toEqual(
+      signup.tasks.map((t) => t.name.replace(/^common_room_/, "trial_")),
+    );
   });
 
   it("fails with exit code 2 and the variable's name without CONDUCTOR_SERVER_URL", async () => {

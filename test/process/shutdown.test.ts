@@ -31,7 +31,7 @@ async function setup(latencyMs: number) {
     WORKER_HTTP_PORT: String(httpPort),
     CONDUCTOR_WORKER_ALL_POLL_TIMEOUT: "1000",
   };
-  const register = runCli(["register"], env);
+  const register = runCli(["register", "--examples"], env);
   expect(await register.exited, register.output.join("")).toBe(0);
   return { conductor, sim, env, httpPort };
 }

@@ -1,0 +1,53 @@
+import { MAX_STRING_LENGTH } from "../commonroom/input-forms.js";
+import type { Logger } from "../logger.js";
+import { dropAbsentNulls } from "./absent-nulls.js";
+import type { Operation } from "./define.js";
+import { InvalidInputError, type InputIssue } from "./input-error.js";
+import { resemblance } from "./near-miss.js";
+import { isRecord } from "./schema-walk.js";
+
+/** Every task takes this besides its operation's own fields. */
+const COMMON_KEYS = ["integrationName"];
+
+/**
+ * A task input as Conductor delivers it, made ready for the operation's schema (contract:
+ * "Inputs as Conductor delivers them"): strings over the size bound and near-miss keys are
+ * INVALID_INPUT; nulls of optional fields are dropped; other unknown keys are left for the
+ * schema to ignore, and logged at debug.
+ */
+export function prepareInput(
+  operation: Operation,
+  input: Record<string, unknown>,
+  logger?: Logger,
+): Record<string, unknown> {
+  const known = [...Object.keys(operation.input.shape), ...COMMON_KEYS];
+  const issues: InputIssue[] = [];
+  const ignored: string[] = [];
+  for (const key of Object.keys(input)) {
+    if (known.includes(key)) continue;
+    const meant = resemblance(key, known);
+    if (meant) {
+      issues.push({ path: key, message: `not an input of this task; did you mean \`${meant}\`?` });
+    } else ignored.push(key);
+  }
+  issues.push(...oversizedStrings(input, ""));
+  if (issues.length > 0) throw new InvalidInputError(issues);
+  if (ignored.length > 0)
+    logger?.debug({ ignored }, "task input keys this operation does not take");
+  return dropAbsentNulls(operation.input, input);
+}
+
+/** Every string at any depth longer than MAX_STRING_LENGTH, by its path. */
+function oversizedStrings(value: unknown, path: string): InputIssue[] {
+  if (typeof value === "string") {
+    return value.length > MAX_STRING_LENGTH
+      ? [{ path, message: `must be at most ${MAX_STRING_LENGTH} characters (got ${value.length})` }]
+      : [];
+  }
+  const entries = Array.isArray(value)
+    ? value.map((v, i) => [String(i), v] as const)
+    : isRecord(value)
+      ? Object.entries(value)
+      : [];
+  return entries.flatMap(([key, v]) => oversizedStrings(v, path ? `${path}.${key}` : key));
+}
