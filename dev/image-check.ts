@@ -12,6 +12,7 @@
  * servers listen.
  */
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { packageRoot } from "../src/package-root.js";
 import { createCommonRoomSimulator, startCommonRoomServer } from "./commonroom/index.js";
@@ -21,6 +22,9 @@ const root = packageRoot();
 const PODMAN = join(root, "scripts", "image", "podman");
 const BUILD = join(root, "scripts", "image", "build.sh");
 const TAG = "commonroom-worker";
+/** The Node release of the stand-in base; the Dockerfile's FROM names its major. */
+const NODE_VERSION = readFileSync(join(root, "scripts", "image", "node-version"), "utf8").trim();
+const BASE = `docker.io/library/node:${NODE_VERSION.split(".")[0]}-bookworm-slim`;
 const NETWORK = "slirp4netns:allow_host_loopback=true";
 const HOST_FROM_CONTAINER = "10.0.2.2";
 const TOKEN = "image-check-token";
@@ -100,7 +104,7 @@ async function imageFacts(): Promise<void> {
   const test = image.Healthcheck?.Test ?? [];
   check("HEALTHCHECK kept (Docker format)", test.length > 0, test.join(" "));
   const node = await once("--entrypoint", "node", TAG, "--version");
-  check("Node LTS 24", node.stdout.startsWith("v24."), node.stdout.trim());
+  check(`Node ${NODE_VERSION}`, node.stdout.trim() === `v${NODE_VERSION}`, node.stdout.trim());
   const shipped = await once(
     "--entrypoint",
     "sh",
@@ -113,9 +117,7 @@ async function imageFacts(): Promise<void> {
     shipped.stdout.trim() === "src",
     shipped.stdout.trim().replace(/\n/g, " "),
   );
-  const base = JSON.parse(
-    (await podman("image", "inspect", "docker.io/library/node:24-bookworm-slim")).stdout,
-  ) as { Size: number }[];
+  const base = JSON.parse((await podman("image", "inspect", BASE)).stdout) as { Size: number }[];
   console.log(
     `image check: size ${megabytes(image.Size)} (${image.Size} bytes); the stand-in base ${megabytes(base[0]?.Size ?? 0)}`,
   );

