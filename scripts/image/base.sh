@@ -29,6 +29,7 @@ if [ "$(pm image inspect --format "{{index .Labels \"$LABEL\"}}" "$TAG" 2>/dev/n
 fi
 
 log() { echo "base: $*" >&2; }
+started=$SECONDS
 work="$(mktemp -d "$IMAGE_CACHE/base.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
@@ -88,4 +89,5 @@ tar -C "$root" -c . | pm import --quiet \
   --change 'ENTRYPOINT ["docker-entrypoint.sh"]' \
   --change 'CMD ["node"]' \
   - "$TAG" >/dev/null
+log "$TAG built in $((SECONDS - started)) s"
 echo "$TAG"
