@@ -1,16 +1,16 @@
 # syntax=docker/dockerfile:1
-# Build stage: compile TypeScript with the dev dependencies.
-FROM node:20-bookworm-slim AS build
+# Node 24 LTS (supported until April 2028); CI runs the tests on this major too.
+# Build stage: compile the worker (src/ only; dev/ and test/ stay out) with the dev dependencies.
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json tsconfig.build.json tsconfig.release.json ./
 COPY src ./src
-COPY dev ./dev
-RUN npm run build
+RUN npx tsc -p tsconfig.release.json
 
 # Runtime stage: production dependencies and the compiled worker only.
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     WORKER_HTTP_PORT=9464
 WORKDIR /app
@@ -20,10 +20,12 @@ COPY --from=build /app/dist/src ./dist/src
 COPY examples ./examples
 USER node
 EXPOSE 9464
-# /healthz answers 200 while the process is alive and polling or draining.
+# Exits 0 while /healthz answers 200 (alive, polling or draining); says why when not.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.WORKER_HTTP_PORT||9464)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["node", "dist/src/container/healthcheck.js"]
 # Exec form, no shell in between: node runs as PID 1 and receives SIGTERM itself; the worker
 # handles it (drains tasks in flight), since PID 1 gets no default signal handlers.
-ENTRYPOINT ["node", "dist/src/cli.js"]
+# The entry refuses `start` with WORKER_HTTP_PORT=0 (the HEALTHCHECK needs the port), then
+# runs the CLI in the same process.
+ENTRYPOINT ["node", "dist/src/container/entry.js"]
 CMD ["start"]
