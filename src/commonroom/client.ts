@@ -6,7 +6,6 @@
  * 429s, 5xx and network errors are handled by the retry layer (retry.ts) around each call.
  * v2 answers come wrapped as `{ success: true, data, meta? }`; the methods unwrap them.
  */
-import { createHash } from "node:crypto";
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 import type { Logger } from "pino";
 import type { z } from "zod";
@@ -152,11 +151,6 @@ const ACTIVITY_QUERY_KEYS = [
 export function deriveApiV2Url(apiUrl: string): string {
   const trimmed = apiUrl.replace(/\/+$/, "");
   return /\/v1$/.test(trimmed) ? trimmed.replace(/\/v1$/, "/v2") : `${trimmed}/v2`;
-}
-
-/** A short stable hash of an email, to name it in logs and errors without showing it. */
-export function emailHash(email: string): string {
-  return `sha256:${createHash("sha256").update(email).digest("hex").slice(0, 16)}`;
 }
 
 /** A request timeout is never cut below this by a nearly spent budget. */
@@ -313,7 +307,8 @@ export class CommonRoomClient {
 
   /**
    * v1 DELETE /user/{email}: asks Common Room to anonymize the contact (queued, done within
-   * 15 days). Logs and errors name the email only by its hash.
+   * 15 days). Logs and errors show the path as `/user/{email}`: even a hash of the email
+   * would be personal data.
    */
   anonymizeContact(email: string, o?: CallOptions): Promise<Accepted> {
     return this.accepted(
@@ -321,7 +316,7 @@ export class CommonRoomClient {
         operation: "anonymizeContact",
         method: "DELETE",
         path: `/user/${segment(email)}`,
-        shownPath: `/user/{${emailHash(email)}}`,
+        shownPath: "/user/{email}",
       },
       o,
     );

@@ -1,8 +1,10 @@
+import { setMaxListeners } from "node:events";
 import type { Env } from "../config.js";
 import type { Logger } from "../logger.js";
 import type { Operation } from "../operations/define.js";
 import { taskTypeOf } from "../operations/index.js";
 import type { ConductorGateway, PolledTask } from "./conductor.js";
+import type { ConductorReachability } from "./conductor-reachability.js";
 import { DEFAULT_DELIVERY, deliverResult, type DeliveryPolicy } from "./delivery.js";
 import { DEFAULT_TASK_BUDGET_MS, executeOperation } from "./execute.js";
 import type { Integrations } from "./integrations.js";
@@ -16,6 +18,8 @@ export interface RuntimeObserver {
   onPollError?(e: { taskType: string; error: string }): void;
   onTaskFinished?(e: {
     taskType: string;
+    /** A configured integration's name (never free text from the input), or "unknown". */
+    integration: string;
     outcome: Classified["outcome"];
     code?: string;
     durationMs: number;
@@ -41,6 +45,10 @@ export interface RuntimeOptions {
   maxPollBackoffMs?: number;
   /** Rate-limit hand-backs allowed per task before it fails with RATE_LIMITED. */
   maxRateLimitHandbacks?: number;
+  /** Told of every poll's success or failure; drives /readyz and the operator's log lines. */
+  reachability?: ConductorReachability;
+  /** In [0, 1), for the jitter of poll backoff. */
+  random?: () => number;
 }
 
 interface Poller {
@@ -73,6 +81,12 @@ export class WorkerRuntime {
       const taskType = taskTypeOf(operation, options.taskPrefix);
       return { taskType, operation, settings: pollerSettings(taskType, options.env), inFlight: 0 };
     });
+    // Every poll loop sleeps on stopPolling and every task slot may wait on abandon, each
+    // adding one listener that it removes when the sleep ends. Those are the bounds, so
+    // Node's warning about more than ten listeners (meant to catch leaks) stays meaningful.
+    setMaxListeners(Math.max(10, this.pollers.length + 1), this.stopPolling.signal);
+    const slots = this.pollers.reduce((sum, p) => sum + p.settings.concurrency, 0);
+    setMaxListeners(Math.max(10, slots + 1), this.abandon.signal);
   }
 
   get state(): RuntimeState {
@@ -153,6 +167,7 @@ export class WorkerRuntime {
     const { settings, taskType } = poller;
     const log = this.options.logger.child({ taskType });
     const maxBackoff = this.options.maxPollBackoffMs ?? 30_000;
+    const random = this.options.random ?? Math.random;
     let failures = 0;
     let busy = false;
     while (this.polling) {
@@ -174,12 +189,17 @@ export class WorkerRuntime {
           domain: settings.domain,
         });
         failures = 0;
+        this.options.reachability?.pollSucceeded();
       } catch (error) {
         failures++;
         busy = false;
         const message = error instanceof Error ? error.message : String(error);
-        const backoff = Math.min(maxBackoff, 1000 * 2 ** Math.min(failures - 1, 10));
-        if (failures === 1 || failures % 10 === 0) {
+        // Jittered, so nineteen loops failing together do not retry in lockstep.
+        const ceiling = Math.min(maxBackoff, 1000 * 2 ** Math.min(failures - 1, 10));
+        const backoff = Math.round(ceiling / 2 + (random() * ceiling) / 2);
+        if (this.options.reachability) {
+          this.options.reachability.pollFailed(taskType, error, backoff);
+        } else if (failures === 1 || failures % 10 === 0) {
           log.warn({ err: message, failures, backoffMs: backoff }, "poll failed; backing off");
         }
         this.options.observer?.onPollError?.({ taskType, error: message });
@@ -288,6 +308,7 @@ export class WorkerRuntime {
     }
     this.options.observer?.onTaskFinished?.({
       taskType: poller.taskType,
+      integration: this.options.integrations.labelOf(task.inputData?.integrationName),
       outcome: classified.outcome,
       code: classified.error?.code,
       durationMs,
