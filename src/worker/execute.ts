@@ -14,6 +14,8 @@ export interface ExecuteOptions {
   attempt?: number;
   /** Epoch ms after which no new Common Room call or wait starts. */
   deadline?: number;
+  /** Aborts the Common Room calls under way (the CLI's stop request). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -47,6 +49,7 @@ export async function executeOperation(
         integration,
         call: {
           deadline: options.deadline ?? Date.now() + (operation.budgetMs ?? DEFAULT_TASK_BUDGET_MS),
+          ...(options.signal && { signal: options.signal }),
         },
         attempt: options.attempt ?? 0,
         logger: options.logger,
