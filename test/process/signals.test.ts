@@ -1,0 +1,243 @@
+import { spawn } from "node:child_process";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { startConductorServer, type ConductorServer } from "../../dev/conductor/index.js";
+import { createCommonRoomSimulator, startCommonRoomServer } from "../../dev/commonroom/index.js";
+import { freePort } from "../../dev/free-port.js";
+import { until } from "../support/until.js";
+import { runCli, type WorkerProcess } from "./worker-process.js";
+
+/**
+ * Signals as operators send them: to `npm start` (npm sits between the signal and the
+ * worker), at the very first moment of a command, in the middle of one-shot commands, twice
+ * from one Ctrl-C, and a crash inside a running worker.
+ */
+
+const TOKEN = "signals-test-token-31";
+const ROOT = join(import.meta.dirname, "..", "..");
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function setup(latencyMs: number) {
+  const conductor = await startConductorServer({ sweepIntervalMs: 50 });
+  cleanups.push(() => conductor.close());
+  const sim = createCommonRoomSimulator({ tokens: [TOKEN], latencyMs });
+  const simServer = await startCommonRoomServer(sim, { port: 0 });
+  cleanups.push(() => simServer.close());
+  const httpPort = await freePort();
+  const env = {
+    CONDUCTOR_SERVER_URL: `${conductor.url}/api`,
+    COMMON_ROOM_API_URL: simServer.url,
+    COMMON_ROOM_API_TOKEN: TOKEN,
+    COMMON_ROOM_DESTINATION_SOURCE_ID: "1001",
+    WORKER_HTTP_PORT: String(httpPort),
+    CONDUCTOR_WORKER_ALL_POLL_TIMEOUT: "1000",
+  };
+  const register = runCli(["register"], env);
+  expect(await register.exited, register.output.join("")).toBe(0);
+  return { conductor, env, httpPort, simServer };
+}
+
+async function startWorkflow(conductor: ConductorServer): Promise<string> {
+  const response = await fetch(`${conductor.url}/api/workflow`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({
+      name: "common_room_segment_report",
+      version: 1,
+      input: { segmentId: 201 },
+    }),
+  });
+  return response.text();
+}
+
+/** The worker's pid, from its log lines (npm start runs it as a child of npm). */
+function workerPid(output: string): number {
+  const line = output.split("\n").find((l) => l.includes('"msg":"polling Conductor"'));
+  return (JSON.parse(line!) as { pid: number }).pid;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `npm start` (or any npm script) in the checkout, as an operator runs it. */
+function npm(args: string[], env: Record<string, string>) {
+  const child = spawn("npm", args, {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "/root",
+      npm_config_update_notifier: "false",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk) => (output += String(chunk)));
+  child.stderr.on("data", (chunk) => (output += String(chunk)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => resolve(code)),
+  );
+  cleanups.push(async () => {
+    if (child.exitCode === null) child.kill("SIGKILL");
+  });
+  return { child, exited, output: () => output };
+}
+
+describe("SIGTERM to npm start", () => {
+  it("drains exactly like SIGTERM to the worker: the task in flight completes, npm exits 0, no orphan", async () => {
+    const { conductor, env } = await setup(1500);
+    const run = npm(["start"], env);
+    await until(() => run.output().includes('"msg":"polling Conductor"'), 20_000, "polling");
+    const pid = workerPid(run.output());
+    expect(pid).not.toBe(run.child.pid);
+
+    const id = await startWorkflow(conductor);
+    await until(
+      () => conductor.getWorkflow(id)?.tasks[0]?.status === "IN_PROGRESS",
+      10_000,
+      "a task in flight",
+    );
+    run.child.kill("SIGTERM");
+    expect(await run.exited).toBe(0);
+    expect(run.output()).toContain("draining");
+    expect(run.output()).toContain("drained: every task taken was finished and delivered");
+    expect(conductor.getWorkflow(id)?.tasks[0]?.status).toBe("COMPLETED");
+    expect(alive(pid)).toBe(false);
+  }, 40_000);
+
+  it("one Ctrl-C, delivered by the terminal and forwarded by npm, is one stop request, not two", async () => {
+    const { conductor, env } = await setup(1500);
+    const run = npm(["start"], env);
+    await until(() => run.output().includes('"msg":"polling Conductor"'), 20_000, "polling");
+    const pid = workerPid(run.output());
+    const id = await startWorkflow(conductor);
+    await until(
+      () => conductor.getWorkflow(id)?.tasks[0]?.status === "IN_PROGRESS",
+      10_000,
+      "a task in flight",
+    );
+    // A terminal sends SIGINT to its whole foreground group: npm and the worker both.
+    process.kill(pid, "SIGINT");
+    run.child.kill("SIGINT");
+    expect(await run.exited).toBe(0);
+    expect(run.output()).not.toContain("second signal");
+    expect(conductor.getWorkflow(id)?.tasks[0]?.status).toBe("COMPLETED");
+  }, 40_000);
+});
+
+/** A preload that reports the moment the CLI's first SIGTERM handler is in place. */
+const REPORT_HANDLER = `data:text/javascript,${encodeURIComponent(`
+const on = process.on.bind(process);
+process.on = (event, listener) => {
+  const result = on(event, listener);
+  if (event === "SIGTERM") process.stderr.write("SIGTERM handler installed\\n");
+  return result;
+};`)}`;
+
+describe("every command handles SIGTERM from its first moment", () => {
+  it("start: a SIGTERM while the worker is still loading stops it cleanly before any poll", async () => {
+    const conductor = await startConductorServer();
+    cleanups.push(() => conductor.close());
+    const worker = runCli(
+      ["start"],
+      {
+        CONDUCTOR_SERVER_URL: `${conductor.url}/api`,
+        COMMON_ROOM_API_TOKEN: TOKEN,
+        WORKER_HTTP_PORT: "0",
+      },
+      { nodeArgs: ["--import", REPORT_HANDLER] },
+    );
+    await worker.waitForOutput("SIGTERM handler installed");
+    worker.child.kill("SIGTERM");
+    expect(await worker.exited).toBe(0);
+    expect(worker.output.join("")).toContain("stopped before polling began");
+    expect(conductor.requests.filter((r) => r.path.includes("/poll/"))).toEqual([]);
+  });
+
+  it("call: SIGTERM while Common Room is answering ends it at once with 143 and says so", async () => {
+    const sim = createCommonRoomSimulator({ tokens: [TOKEN], latencyMs: 10_000 });
+    const simServer = await startCommonRoomServer(sim, { port: 0 });
+    cleanups.push(() => simServer.close());
+    const call = runCli(["call", "get_segments"], {
+      COMMON_ROOM_API_URL: simServer.url,
+      COMMON_ROOM_API_TOKEN: TOKEN,
+    });
+    // The simulator records a request only once it answers, 10 s on: give the CLI time to
+    // start and send it.
+    await new Promise((r) => setTimeout(r, 1500));
+    const stoppedAt = Date.now();
+    call.child.kill("SIGTERM");
+    expect(await call.exited).toBe(143);
+    expect(Date.now() - stoppedAt).toBeLessThan(2000);
+    expect(call.output.join("")).toContain("call get_segments stopped by SIGTERM");
+    expect(sim.requests).toEqual([]); // it never waited for the answer
+  });
+
+  it("register: SIGINT while Conductor does not answer ends it with 130", async () => {
+    const silent: Server = createServer(() => undefined); // accepts, never answers
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          silent.closeAllConnections();
+          silent.close(() => resolve());
+        }),
+    );
+    const register = runCli(["register"], {
+      CONDUCTOR_SERVER_URL: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/api`,
+    });
+    await new Promise((r) => setTimeout(r, 2000));
+    register.child.kill("SIGINT");
+    expect(await register.exited).toBe(130);
+    expect(register.output.join("")).toContain("register stopped by SIGINT");
+  });
+});
+
+describe("a crash inside a running worker", () => {
+  /** A preload that turns SIGUSR2 into an unhandled rejection, as a bug would. */
+  const CRASH_ON_SIGUSR2 = `data:text/javascript,${encodeURIComponent(
+    `process.on("SIGUSR2", () => { Promise.reject(new Error("boom from the test")); });`,
+  )}`;
+
+  it("is logged with its stack, drains the task in flight, and exits 1", async () => {
+    const { conductor, env } = await setup(1500);
+    const worker: WorkerProcess = runCli(["start"], env, {
+      nodeArgs: ["--import", CRASH_ON_SIGUSR2],
+    });
+    cleanups.push(async () => {
+      if (worker.child.exitCode === null) worker.child.kill("SIGKILL");
+    });
+    await worker.waitForOutput('"msg":"polling Conductor"');
+    const id = await startWorkflow(conductor);
+    await until(
+      () => conductor.getWorkflow(id)?.tasks[0]?.status === "IN_PROGRESS",
+      10_000,
+      "a task in flight",
+    );
+    worker.child.kill("SIGUSR2");
+    expect(await worker.exited).toBe(1);
+    const lines = worker.output
+      .join("")
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const crash = lines.find((l) => l.kind === "unhandled rejection");
+    expect(crash).toMatchObject({ level: 50 });
+    expect(String(crash!.stack)).toMatch(/Error: boom from the test\n\s+at /);
+    expect(
+      lines.some((l) => l.msg === "drained: every task taken was finished and delivered"),
+    ).toBe(true);
+    expect(conductor.getWorkflow(id)?.tasks[0]?.status).toBe("COMPLETED");
+  }, 30_000);
+});
