@@ -55,6 +55,31 @@ export interface CallOptions {
   /** Epoch ms: the task's time budget. Without it the policy's defaultBudgetMs applies. */
   deadline?: number;
   signal?: AbortSignal;
+  /** Told of this call's requests, waits and retries (the task's own log). */
+  trace?: CallTrace;
+}
+
+/**
+ * One task's view of its calls, beside the client-wide observer: each request as sent
+ * (`path` is the real one, below the API base: the listener masks what it shows), each
+ * rate-limit wait and each retry, with the reason.
+ */
+export interface CallTrace {
+  onRequest?(e: {
+    method: string;
+    api: "v1" | "v2";
+    path: string;
+    httpStatus: number | "network";
+    durationMs: number;
+  }): void;
+  onRateLimitWait?(e: { operation: string; waitMs: number; reason: string }): void;
+  onRetry?(e: {
+    operation: string;
+    attempt: number;
+    kind: string;
+    delayMs: number;
+    reason: string;
+  }): void;
 }
 
 export interface CommonRoomObserver {
@@ -456,23 +481,33 @@ export class CommonRoomClient {
           onRateLimitWait: (e) => {
             this.opts.logger?.warn(e, "Common Room rate limit: waiting");
             observer?.onRateLimitWait?.(e);
+            o.trace?.onRateLimitWait?.(e);
           },
           onRetry: (e) => {
             this.opts.logger?.warn(e, "Common Room call failed: retrying");
             observer?.onRetry?.(e);
+            o.trace?.onRetry?.(e);
           },
         },
       },
-      (remainingMs) => this.once(req, remainingMs, o.signal),
+      (remainingMs) => this.once(req, remainingMs, o),
     );
   }
 
   private async once(
     req: Request,
     remainingMs: number,
-    signal: AbortSignal | undefined,
+    { signal, trace }: CallOptions,
   ): Promise<{ status: number; bodyText: string }> {
     const { operation, method } = req;
+    const traced = (httpStatus: number | "network", durationMs: number) =>
+      trace?.onRequest?.({
+        method,
+        api: req.api ?? "v1",
+        path: decodedPath(req.path),
+        httpStatus,
+        durationMs,
+      });
     const path = req.shownPath ?? req.path;
     const timeoutMs = Math.min(this.opts.timeoutMs, Math.max(remainingMs, MIN_REQUEST_TIMEOUT_MS));
     const started = performance.now();
@@ -493,6 +528,7 @@ export class CommonRoomClient {
     } catch (error) {
       const durationMs = performance.now() - started;
       this.opts.observer?.onResponse?.({ operation, httpStatus: "network", durationMs });
+      traced("network", durationMs);
       const failure = classifyTransportError({
         code: errorCode(error),
         operation,
@@ -508,6 +544,7 @@ export class CommonRoomClient {
     }
     const durationMs = performance.now() - started;
     this.opts.observer?.onResponse?.({ operation, httpStatus: res.status, durationMs });
+    traced(res.status, durationMs);
     this.opts.logger?.debug(
       { operation, method, path, httpStatus: res.status, durationMs },
       "Common Room answered",
@@ -525,6 +562,15 @@ export class CommonRoomClient {
       now: this.policy.now(),
       secrets: this.secrets,
     });
+  }
+}
+
+/** The path as a reader wants it (the email in /user/{email} unescaped, for masking). */
+function decodedPath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
   }
 }
 

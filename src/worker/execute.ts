@@ -1,3 +1,4 @@
+import type { CallTrace } from "../commonroom/client.js";
 import type { Operation } from "../operations/define.js";
 import { InvalidInputError } from "../operations/input-error.js";
 import type { Logger } from "../logger.js";
@@ -16,6 +17,8 @@ export interface ExecuteOptions {
   deadline?: number;
   /** Aborts the Common Room calls under way (the CLI's stop request). */
   signal?: AbortSignal;
+  /** Told of every Common Room request, wait and retry of this task (its task log). */
+  trace?: CallTrace;
 }
 
 /**
@@ -50,6 +53,7 @@ export async function executeOperation(
         call: {
           deadline: options.deadline ?? Date.now() + (operation.budgetMs ?? DEFAULT_TASK_BUDGET_MS),
           ...(options.signal && { signal: options.signal }),
+          ...(options.trace && { trace: options.trace }),
         },
         attempt: options.attempt ?? 0,
         logger: options.logger,

@@ -11,6 +11,7 @@ import type { Integrations } from "./integrations.js";
 import { toTaskResult, type Classified } from "./results.js";
 import { pollerSettings, type PollerSettings } from "./settings.js";
 import { sleep } from "./sleep.js";
+import { TaskLog } from "./task-log.js";
 
 /** What the runtime reports as it works; metrics.ts turns these into Prometheus series. */
 export interface RuntimeObserver {
@@ -272,17 +273,20 @@ export class WorkerRuntime {
     const responseTimeoutMs = (task.responseTimeoutSeconds ?? 0) * 1000;
     const wanted = poller.operation.budgetMs ?? DEFAULT_TASK_BUDGET_MS;
     const budgetMs = responseTimeoutMs > 0 ? Math.min(wanted, responseTimeoutMs * 0.8) : wanted;
+    const taskLog = new TaskLog();
     const outcome = await executeOperation(poller.operation, task.inputData ?? {}, {
       integrations: this.options.integrations,
       logger: log,
       attempt: task.retryCount ?? 0,
       deadline: Date.now() + budgetMs,
+      trace: taskLog,
     });
     const classified = toTaskResult(outcome, {
       pollCount: task.pollCount,
       maxHandbacks: this.options.maxRateLimitHandbacks,
     });
     const durationMs = Math.round(performance.now() - started);
+    classified.result.logs = taskLog.finish(classified.result, durationMs);
     const facts = { durationMs, attempt: task.retryCount ?? 0, outcome: classified.outcome };
     switch (classified.outcome) {
       case "completed":
