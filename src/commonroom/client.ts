@@ -15,7 +15,7 @@ import {
   snippet,
   unexpectedResponse,
 } from "./classify.js";
-import { resolveRetryPolicy, withRetry, type RetryPolicy } from "./retry.js";
+import { resolveRetryPolicy, withRetry, type RetryHooks, type RetryPolicy } from "./retry.js";
 import {
   ActivityList,
   ActivityType,
@@ -64,21 +64,13 @@ export interface CallOptions {
  * (`path` is the real one, below the API base: the listener masks what it shows), each
  * rate-limit wait and each retry, with the reason.
  */
-export interface CallTrace {
+export interface CallTrace extends RetryHooks {
   onRequest?(e: {
     method: string;
     api: "v1" | "v2";
     path: string;
     httpStatus: number | "network";
     durationMs: number;
-  }): void;
-  onRateLimitWait?(e: { operation: string; waitMs: number; reason: string }): void;
-  onRetry?(e: {
-    operation: string;
-    attempt: number;
-    kind: string;
-    delayMs: number;
-    reason: string;
   }): void;
 }
 

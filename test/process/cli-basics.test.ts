@@ -3,28 +3,20 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startConductorServer, type ConductorServer } from "../../dev/conductor/index.js";
-import { createCommonRoomSimulator, startCommonRoomServer } from "../../dev/commonroom/index.js";
 import { operations, taskTypeOf } from "../../src/operations/index.js";
 import { packageRoot } from "../../src/package-root.js";
+import { startStack, type Cleanups } from "./stack.js";
 import { runCli } from "./worker-process.js";
 
 /** What every command answers before it does any work: --help, --version, usage errors. */
 
-const TOKEN = "cli-basics-token-77";
-let conductor: ConductorServer;
-let commonRoomUrl: string;
-let closeSim: () => Promise<void>;
+const cleanups: Cleanups = [];
+let stack: Awaited<ReturnType<typeof startStack>>;
 beforeAll(async () => {
-  conductor = await startConductorServer();
-  const sim = createCommonRoomSimulator({ tokens: [TOKEN] });
-  const server = await startCommonRoomServer(sim, { port: 0 });
-  commonRoomUrl = server.url;
-  closeSim = server.close;
+  stack = await startStack(cleanups, { token: "cli-basics-token-77" });
 });
 afterAll(async () => {
-  await closeSim?.();
-  await conductor?.close();
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
 async function run(args: string[], env: Record<string, string> = {}, stdin?: string) {
@@ -33,13 +25,7 @@ async function run(args: string[], env: Record<string, string> = {}, stdin?: str
   return { code, out: cli.output.join("") };
 }
 
-const workerEnv = () => ({
-  CONDUCTOR_SERVER_URL: `${conductor.url}/api`,
-  COMMON_ROOM_API_URL: commonRoomUrl,
-  COMMON_ROOM_API_TOKEN: TOKEN,
-  COMMON_ROOM_DESTINATION_SOURCE_ID: "1001",
-  WORKER_HTTP_PORT: "0",
-});
+const workerEnv = () => ({ ...stack.env, WORKER_HTTP_PORT: "0" });
 
 describe("--help and --version", () => {
   it("every command answers --help with its usage and exit 0, and does nothing else", async () => {
@@ -51,8 +37,8 @@ describe("--help and --version", () => {
       }
     }
     // Neither polled nor registered anything.
-    expect(conductor.requests).toEqual([]);
-    expect(conductor.taskDefs.size).toBe(0);
+    expect(stack.conductor.requests).toEqual([]);
+    expect(stack.conductor.taskDefs.size).toBe(0);
   });
 
   it("--help alone lists the commands; no command at all is a usage error", async () => {

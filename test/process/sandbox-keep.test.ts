@@ -1,8 +1,8 @@
-import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { until } from "../support/until.js";
+import { CHECKOUT, startInCheckout, type Cleanups } from "./stack.js";
 import { runCli } from "./worker-process.js";
 
 /**
@@ -10,36 +10,12 @@ import { runCli } from "./worker-process.js";
  * environment block is enough for `call`, and SIGTERM to npm drains the worker and stops it.
  */
 
-const ROOT = join(import.meta.dirname, "..", "..");
-const cleanups: (() => Promise<unknown>)[] = [];
+const cleanups: Cleanups = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function start(command: string, args: string[]) {
-  const child = spawn(command, args, {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "/root",
-      npm_config_update_notifier: "false",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout.on("data", (chunk) => (output += String(chunk)));
-  child.stderr.on("data", (chunk) => (output += String(chunk)));
-  const exited = new Promise<number | null>((resolve) =>
-    child.once("exit", (code) => resolve(code)),
-  );
-  cleanups.push(async () => {
-    if (child.exitCode === null) {
-      child.kill("SIGTERM");
-      await exited;
-    }
-  });
-  return { child, exited, output: () => output };
-}
+const start = (command: string, args: string[]) => startInCheckout(cleanups, command, args);
 
 /** The `export NAME=value` lines the sandbox prints, as an environment. */
 function pastedEnv(output: string): Record<string, string> {
@@ -56,11 +32,12 @@ function pastedEnv(output: string): Record<string, string> {
 describe("npm run sandbox -- --keep", () => {
   it("two run side by side on free ports; the printed block serves call; SIGTERM to npm drains and stops", async () => {
     const first = start("npm", ["run", "--silent", "sandbox:run", "--", "--keep"]);
-    const second = start(process.execPath, [join(ROOT, "dist", "dev", "sandbox.js"), "--keep"]);
+    const second = start(process.execPath, [join(CHECKOUT, "dist", "dev", "sandbox.js"), "--keep"]);
     for (const sandbox of [first, second]) {
       await until(
         () =>
-          sandbox.output().includes("Everything keeps running") || sandbox.child.exitCode !== null,
+          sandbox.output().includes("SIGTERM or Ctrl-C stops the worker") ||
+          sandbox.child.exitCode !== null,
         60_000,
         "the sandbox to settle",
       );
@@ -102,7 +79,7 @@ describe("npm run sandbox -- --keep", () => {
     cleanups.push(() => new Promise((resolve) => blocker.close(resolve)));
     const port = (blocker.address() as { port: number }).port;
     const sandbox = start(process.execPath, [
-      join(ROOT, "dist", "dev", "sandbox.js"),
+      join(CHECKOUT, "dist", "dev", "sandbox.js"),
       "--keep",
       "--port",
       String(port),

@@ -1,12 +1,16 @@
-import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startConductorServer, type ConductorServer } from "../../dev/conductor/index.js";
 import { createCommonRoomSimulator, startCommonRoomServer } from "../../dev/commonroom/index.js";
-import { freePort } from "../../dev/free-port.js";
 import { until } from "../support/until.js";
+import {
+  startInCheckout,
+  startStack,
+  startWorkflows,
+  tasksInFlight,
+  type Cleanups,
+} from "./stack.js";
 import { runCli, type WorkerProcess } from "./worker-process.js";
 
 /**
@@ -16,43 +20,18 @@ import { runCli, type WorkerProcess } from "./worker-process.js";
  */
 
 const TOKEN = "signals-test-token-31";
-const ROOT = join(import.meta.dirname, "..", "..");
-const cleanups: (() => Promise<unknown>)[] = [];
+const cleanups: Cleanups = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function setup(latencyMs: number) {
-  const conductor = await startConductorServer({ sweepIntervalMs: 50 });
-  cleanups.push(() => conductor.close());
-  const sim = createCommonRoomSimulator({ tokens: [TOKEN], latencyMs });
-  const simServer = await startCommonRoomServer(sim, { port: 0 });
-  cleanups.push(() => simServer.close());
-  const httpPort = await freePort();
-  const env = {
-    CONDUCTOR_SERVER_URL: `${conductor.url}/api`,
-    COMMON_ROOM_API_URL: simServer.url,
-    COMMON_ROOM_API_TOKEN: TOKEN,
-    COMMON_ROOM_DESTINATION_SOURCE_ID: "1001",
-    WORKER_HTTP_PORT: String(httpPort),
-    CONDUCTOR_WORKER_ALL_POLL_TIMEOUT: "1000",
-  };
-  const register = runCli(["register"], env);
-  expect(await register.exited, register.output.join("")).toBe(0);
-  return { conductor, env, httpPort, simServer };
-}
+const setup = (latencyMs: number) =>
+  startStack(cleanups, { token: TOKEN, latencyMs, register: true });
 
-async function startWorkflow(conductor: ConductorServer): Promise<string> {
-  const response = await fetch(`${conductor.url}/api/workflow`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({
-      name: "common_room_segment_report",
-      version: 1,
-      input: { segmentId: 201 },
-    }),
-  });
-  return response.text();
+async function oneTaskInFlight(conductor: ConductorServer): Promise<string> {
+  const ids = await startWorkflows(conductor, "common_room_segment_report", [{ segmentId: 201 }]);
+  await tasksInFlight(conductor, ids);
+  return ids[0]!;
 }
 
 /** The worker's pid, from its log lines (npm start runs it as a child of npm). */
@@ -70,44 +49,15 @@ function alive(pid: number): boolean {
   }
 }
 
-/** `npm start` (or any npm script) in the checkout, as an operator runs it. */
-function npm(args: string[], env: Record<string, string>) {
-  const child = spawn("npm", args, {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "/root",
-      npm_config_update_notifier: "false",
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout.on("data", (chunk) => (output += String(chunk)));
-  child.stderr.on("data", (chunk) => (output += String(chunk)));
-  const exited = new Promise<number | null>((resolve) =>
-    child.once("exit", (code) => resolve(code)),
-  );
-  cleanups.push(async () => {
-    if (child.exitCode === null) child.kill("SIGKILL");
-  });
-  return { child, exited, output: () => output };
-}
-
 describe("SIGTERM to npm start", () => {
   it("drains exactly like SIGTERM to the worker: the task in flight completes, npm exits 0, no orphan", async () => {
     const { conductor, env } = await setup(1500);
-    const run = npm(["start"], env);
+    const run = startInCheckout(cleanups, "npm", ["start"], env);
     await until(() => run.output().includes('"msg":"polling Conductor"'), 20_000, "polling");
     const pid = workerPid(run.output());
     expect(pid).not.toBe(run.child.pid);
 
-    const id = await startWorkflow(conductor);
-    await until(
-      () => conductor.getWorkflow(id)?.tasks[0]?.status === "IN_PROGRESS",
-      10_000,
-      "a task in flight",
-    );
+    const id = await oneTaskInFlight(conductor);
     run.child.kill("SIGTERM");
     expect(await run.exited).toBe(0);
     expect(run.output()).toContain("draining");
@@ -118,15 +68,10 @@ describe("SIGTERM to npm start", () => {
 
   it("one Ctrl-C, delivered by the terminal and forwarded by npm, is one stop request, not two", async () => {
     const { conductor, env } = await setup(1500);
-    const run = npm(["start"], env);
+    const run = startInCheckout(cleanups, "npm", ["start"], env);
     await until(() => run.output().includes('"msg":"polling Conductor"'), 20_000, "polling");
     const pid = workerPid(run.output());
-    const id = await startWorkflow(conductor);
-    await until(
-      () => conductor.getWorkflow(id)?.tasks[0]?.status === "IN_PROGRESS",
-      10_000,
-      "a task in flight",
-    );
+    const id = await oneTaskInFlight(conductor);
     // A terminal sends SIGINT to its whole foreground group: npm and the worker both.
     process.kill(pid, "SIGINT");
     run.child.kill("SIGINT");
@@ -219,12 +164,7 @@ describe("a crash inside a running worker", () => {
       if (worker.child.exitCode === null) worker.child.kill("SIGKILL");
     });
     await worker.waitForOutput('"msg":"polling Conductor"');
-    const id = await startWorkflow(conductor);
-    await until(
-      () => conductor.getWorkflow(id)?.tasks[0]?.status === "IN_PROGRESS",
-      10_000,
-      "a task in flight",
-    );
+    const id = await oneTaskInFlight(conductor);
     worker.child.kill("SIGUSR2");
     expect(await worker.exited).toBe(1);
     const lines = worker.output
