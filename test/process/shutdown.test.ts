@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { startConductorServer, type ConductorServer } from "../../dev/conductor/index.js";
+import { createCommonRoomSimulator, startCommonRoomServer } from "../../dev/commonroom/index.js";
 import { until } from "../support/until.js";
-import { startStack, startWorkflows, type Cleanups } from "./stack.js";
+import { freePort } from "../../dev/free-port.js";
 import { runCli, type WorkerProcess } from "./worker-process.js";
 
 /**
@@ -9,13 +11,47 @@ import { runCli, type WorkerProcess } from "./worker-process.js";
  */
 
 const TOKEN = "shutdown-test-token-91";
-const cleanups: Cleanups = [];
+const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-const setup = (latencyMs: number) =>
-  startStack(cleanups, { token: TOKEN, latencyMs, register: true });
+async function setup(latencyMs: number) {
+  const conductor = await startConductorServer({ sweepIntervalMs: 50 });
+  cleanups.push(() => conductor.close());
+  const sim = createCommonRoomSimulator({ tokens: [TOKEN], latencyMs });
+  const simServer = await startCommonRoomServer(sim, { port: 0 });
+  cleanups.push(() => simServer.close());
+  const httpPort = await freePort();
+  const env = {
+    CONDUCTOR_SERVER_URL: `${conductor.url}/api`,
+    COMMON_ROOM_API_URL: simServer.url,
+    COMMON_ROOM_API_TOKEN: TOKEN,
+    COMMON_ROOM_DESTINATION_SOURCE_ID: "1001",
+    WORKER_HTTP_PORT: String(httpPort),
+    CONDUCTOR_WORKER_ALL_POLL_TIMEOUT: "1000",
+  };
+  const register = runCli(["register"], env);
+  expect(await register.exited, register.output.join("")).toBe(0);
+  return { conductor, sim, env, httpPort };
+}
+
+async function startWorkflows(
+  conductor: ConductorServer,
+  name: string,
+  inputs: Record<string, unknown>[],
+) {
+  const ids: string[] = [];
+  for (const input of inputs) {
+    const response = await fetch(`${conductor.url}/api/workflow`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ name, version: 1, input }),
+    });
+    ids.push(await response.text());
+  }
+  return ids;
+}
 
 function started(worker: WorkerProcess) {
   cleanups.push(async () => {
