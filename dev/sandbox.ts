@@ -2,25 +2,82 @@
  * `npm run sandbox`: the whole thing on one machine with no accounts. Starts the
  * Conductor-compatible server and the Common Room simulator on loopback, the worker exactly
  * as `npm start` runs it, registers the task definitions and example workflows, runs every
- * example and prints each execution. `--keep` leaves it all running. `--conductor oss` runs
- * it on the genuine Conductor OSS jar instead (`oss-redis`: with the local Redis as its store).
+ * example and prints each execution. `--keep` leaves it all running and prints the
+ * environment that `call` and `start` need to use it; SIGTERM or Ctrl-C then drains the
+ * worker and stops everything. `--conductor oss` runs it on the genuine Conductor OSS jar
+ * instead (`oss-redis`: with the local Redis as its store).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parseArgs } from "node:util";
 import { packageRoot } from "../src/package-root.js";
 import { exampleWorkflows } from "../src/worker/task-defs.js";
-import { isConductorChoice, startChosenConductor } from "./conductor-choice.js";
+import {
+  isConductorChoice,
+  startChosenConductor,
+  type ConductorChoice,
+} from "./conductor-choice.js";
 import { createCommonRoomSimulator, startCommonRoomServer } from "./commonroom/index.js";
 import { freePort } from "./free-port.js";
 
 const SIM_TOKEN = "sandbox-token";
 const SIM_SOURCE_ID = "1001";
 
-const keep = process.argv.includes("--keep");
-const conductorAt = process.argv.indexOf("--conductor");
-const conductorChoice = conductorAt === -1 ? "dev" : (process.argv[conductorAt + 1] ?? "");
+const USAGE = `Usage: npm run sandbox [-- [--conductor dev|oss|oss-redis] [--keep [--port <n>]]]
+
+  --conductor   dev (default): the embedded Conductor-compatible server; oss: the genuine
+                Conductor OSS jar with its SQLite store; oss-redis: the jar on the local Redis
+
+  --keep        leave the servers and the worker running, and print the environment that
+                \`call\` and \`start\` need to use them; SIGTERM or Ctrl-C stops them
+  --port <n>    the Conductor-compatible server's port (default: a free one)`;
+
+// Signals are handled from the first moment: a stop request ends the run, drains the worker
+// and closes the servers, wherever it comes.
+let stopRequested: NodeJS.Signals | undefined;
+const stop = new Promise<NodeJS.Signals>((resolve) => {
+  const onSignal = (signal: NodeJS.Signals) => {
+    stopRequested ??= signal;
+    resolve(signal);
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+});
+
+function parseCommandLine(): { keep: boolean; port: number; conductor: ConductorChoice } {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        keep: { type: "boolean", default: false },
+        port: { type: "string" },
+        conductor: { type: "string", default: "dev" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`--port must be a port number (got "${values.port}")\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (!isConductorChoice(values.conductor)) {
+    console.error(`--conductor takes dev, oss, oss-sqlite or oss-redis\n\n${USAGE}`);
+    process.exit(2);
+  }
+  return { keep: values.keep, port, conductor: values.conductor };
+}
+
+const { keep, port: conductorPort, conductor: conductorChoice } = parseCommandLine();
 const realToken = process.env.COMMON_ROOM_API_TOKEN;
 const root = packageRoot();
 const cli = join(root, "dist", "src", "cli.js");
@@ -29,8 +86,18 @@ function line(text = ""): void {
   process.stdout.write(`${text}\n`);
 }
 
+/** Every process the sandbox started, to stop if it fails. */
+const children = new Set<ChildProcess>();
+
 function runCli(args: string[], env: NodeJS.ProcessEnv, log: NodeJS.WritableStream): ChildProcess {
-  const child = spawn(process.execPath, [cli, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+  // A process group of its own: a Ctrl-C in the terminal reaches only the sandbox, which
+  // then stops the worker with one SIGTERM (two signals would cut the worker's drain short).
+  const child = spawn(process.execPath, [cli, ...args], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  children.add(child);
   child.stdout?.pipe(log, { end: false });
   child.stderr?.pipe(log, { end: false });
   return child;
@@ -61,6 +128,23 @@ async function waitUntilReady(
   throw new Error(`the worker was not ready within ${timeoutMs} ms (${url})`);
 }
 
+/** The variables `call` and `start` need to use this sandbox, ready to paste into a shell. */
+function envBlock(conductorUrl: string, simUrl: string | undefined, spareHttpPort: number) {
+  return [
+    `export CONDUCTOR_SERVER_URL=${conductorUrl}/api`,
+    "export CONDUCTOR_AUTH_KEY= CONDUCTOR_AUTH_SECRET=",
+    ...(simUrl
+      ? [
+          `export COMMON_ROOM_API_URL=${simUrl}`,
+          `export COMMON_ROOM_API_TOKEN=${SIM_TOKEN}`,
+          `export COMMON_ROOM_DESTINATION_SOURCE_ID=${SIM_SOURCE_ID}`,
+          "export COMMON_ROOM_INTEGRATIONS_FILE=",
+        ]
+      : ["# COMMON_ROOM_API_TOKEN: your own, as set for the sandbox (the real Common Room)"]),
+    `export WORKER_HTTP_PORT=${spareHttpPort}`,
+  ];
+}
+
 function summarize(value: unknown, limit = 160): string {
   const text = JSON.stringify(value) ?? "";
   return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
@@ -78,14 +162,16 @@ async function main(): Promise<number> {
     await new Promise((r) => setTimeout(r, 5000));
   }
 
-  if (!isConductorChoice(conductorChoice)) {
-    throw new Error(
-      `--conductor takes dev, oss, oss-sqlite or oss-redis, not "${conductorChoice}"`,
-    );
-  }
   const conductor = await startChosenConductor(conductorChoice, {
-    port: keep ? 8080 : 0,
+    port: conductorPort,
     log: (text) => line(text),
+  }).catch((error: unknown) => {
+    const code = (error as { code?: string }).code;
+    throw new Error(
+      code === "EADDRINUSE"
+        ? `--port ${conductorPort} is in use; pick another, or leave --port out for a free one`
+        : `the Conductor server did not start: ${(error as Error).message}`,
+    );
   });
   const sim = realToken ? undefined : createCommonRoomSimulator({ tokens: [SIM_TOKEN] });
   const simServer = sim ? await startCommonRoomServer(sim, { port: 0 }) : undefined;
@@ -124,7 +210,12 @@ async function main(): Promise<number> {
   line();
 
   let failures = 0;
+  let skipped = 0;
   for (const example of exampleWorkflows()) {
+    if (stopRequested) {
+      skipped++;
+      continue;
+    }
     const started = await fetch(`${conductor.url}/api/workflow`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
@@ -169,15 +260,20 @@ async function main(): Promise<number> {
     line();
   }
 
-  if (keep) {
-    line("Everything keeps running. Try, in another terminal:");
+  if (keep && !stopRequested) {
+    line("Everything keeps running. To use it from another terminal, paste:");
+    line();
+    for (const text of envBlock(conductor.url, simServer?.url, await freePort())) line(text);
+    line();
+    line("Then, for example:");
+    line("  npm run cli -- call get_segment_statuses --input '{\"segmentId\": 201}'");
+    line("  npm start                      # a second worker beside the sandbox's");
     line(
-      `  curl -s -X POST ${conductor.url}/api/workflow/common_room_segment_report -H 'Content-Type: application/json' -d '{"segmentId": 201}'`,
+      `  curl -s -X POST $CONDUCTOR_SERVER_URL/workflow/common_room_segment_report -H 'Content-Type: application/json' -d '{"segmentId": 201}'`,
     );
-    line(`  curl -s ${conductor.url}/api/workflow/<workflowId>`);
     line(`  curl -s http://127.0.0.1:${httpPort}/metrics | grep commonroom_worker_tasks_total`);
-    line("Ctrl-C stops the worker (it drains first) and the servers.");
-    await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
+    line("SIGTERM or Ctrl-C stops the worker (it drains first) and the servers.");
+    await stop;
   }
 
   worker.kill("SIGTERM");
@@ -186,6 +282,10 @@ async function main(): Promise<number> {
   await simServer?.close();
   await conductor.close();
   log.end();
+  if (skipped > 0) {
+    line(`Stopped by ${stopRequested} before ${skipped} example workflow(s) ran.`);
+    return 1;
+  }
   line(
     failures === 0
       ? "All example workflows COMPLETED."
@@ -198,6 +298,8 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     console.error("Sandbox failed:", error instanceof Error ? error.message : error);
+    // The worker runs in its own process group: it must not outlive the sandbox.
+    for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
     process.exit(1);
   },
 );

@@ -34,6 +34,10 @@ export interface Config {
   maxOutputBytes: number;
   shutdownTimeoutMs: number;
   httpPort: number;
+  /** Where the health and metrics endpoints bind. */
+  httpHost: string;
+  /** How long polls may fail before /readyz answers 503. */
+  conductorUnreachableMs: number;
   logLevel: string;
 }
 
@@ -99,14 +103,20 @@ const HttpUrl = z
   .string()
   .url("must be a URL")
   .refine((u) => /^https?:\/\//.test(u), "must start with http:// or https://");
-const DestinationSourceId = z.union([
-  z.number().int().positive(),
-  z
-    .string()
-    .regex(/^\d+$/, "must be a positive integer")
-    .transform(Number)
-    .refine((n) => n > 0, "must be a positive integer"),
-]);
+const DESTINATION_SOURCE_ID_EXPECTED =
+  "must be a positive integer: the Destination Source ID of an API signal in Common Room, e.g. 45474";
+// One message for both forms: a union's own "Invalid input" names nothing an operator can fix.
+const DestinationSourceId = z.union(
+  [
+    z.number().int().positive(),
+    z
+      .string()
+      .regex(/^\d+$/, DESTINATION_SOURCE_ID_EXPECTED)
+      .transform(Number)
+      .refine((n) => n > 0, DESTINATION_SOURCE_ID_EXPECTED),
+  ],
+  { errorMap: () => ({ message: DESTINATION_SOURCE_ID_EXPECTED }) },
+);
 
 const IntegrationEntry = z
   .object({
@@ -255,7 +265,8 @@ export function loadConfig(env: Env = process.env, options: LoadOptions = {}): C
       `COMMON_ROOM_TASK_PREFIX: use letters, digits, "_", "." or "-" only (got "${prefix}")`,
     );
   }
-  const logLevel = readVariable(env, "LOG_LEVEL") ?? "info";
+  // Operators write INFO as often as info; pino wants lower case.
+  const logLevel = (readVariable(env, "LOG_LEVEL") ?? "info").toLowerCase();
   if (!["fatal", "error", "warn", "info", "debug", "trace", "silent"].includes(logLevel)) {
     throw new ConfigError(
       `LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent (got "${logLevel}")`,
@@ -283,6 +294,9 @@ export function loadConfig(env: Env = process.env, options: LoadOptions = {}): C
     httpPort:
       parseVariable(env, "WORKER_HTTP_PORT", NonNegativeInt.max(65535, "must be at most 65535")) ??
       9464,
+    httpHost: readVariable(env, "WORKER_HTTP_HOST") ?? "0.0.0.0",
+    conductorUnreachableMs:
+      parseVariable(env, "CONDUCTOR_UNREACHABLE_MS", NonNegativeInt) ?? 30_000,
     logLevel,
   };
 }

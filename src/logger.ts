@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import { pino, type DestinationStream, type Logger } from "pino";
 
 export type { Logger } from "pino";
@@ -52,7 +53,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   return pino(
     {
       level: options.level ?? "info",
-      base: { service: "commonroom-conductor-worker" },
+      // pid and hostname tell replicas (and a worker from its npm parent) apart.
+      base: { service: "commonroom-conductor-worker", pid: process.pid, hostname: hostname() },
       redact: { paths: REDACT_PATHS, censor: REDACTED },
       hooks: { streamWrite: (line) => scrubSecrets(line, secrets) },
     },

@@ -6,7 +6,6 @@
  * 429s, 5xx and network errors are handled by the retry layer (retry.ts) around each call.
  * v2 answers come wrapped as `{ success: true, data, meta? }`; the methods unwrap them.
  */
-import { createHash } from "node:crypto";
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 import type { Logger } from "pino";
 import type { z } from "zod";
@@ -16,7 +15,7 @@ import {
   snippet,
   unexpectedResponse,
 } from "./classify.js";
-import { resolveRetryPolicy, withRetry, type RetryPolicy } from "./retry.js";
+import { resolveRetryPolicy, withRetry, type RetryHooks, type RetryPolicy } from "./retry.js";
 import {
   ActivityList,
   ActivityType,
@@ -56,6 +55,23 @@ export interface CallOptions {
   /** Epoch ms: the task's time budget. Without it the policy's defaultBudgetMs applies. */
   deadline?: number;
   signal?: AbortSignal;
+  /** Told of this call's requests, waits and retries (the task's own log). */
+  trace?: CallTrace;
+}
+
+/**
+ * One task's view of its calls, beside the client-wide observer: each request as sent
+ * (`path` is the real one, below the API base: the listener masks what it shows), each
+ * rate-limit wait and each retry, with the reason.
+ */
+export interface CallTrace extends RetryHooks {
+  onRequest?(e: {
+    method: string;
+    api: "v1" | "v2";
+    path: string;
+    httpStatus: number | "network";
+    durationMs: number;
+  }): void;
 }
 
 export interface CommonRoomObserver {
@@ -152,11 +168,6 @@ const ACTIVITY_QUERY_KEYS = [
 export function deriveApiV2Url(apiUrl: string): string {
   const trimmed = apiUrl.replace(/\/+$/, "");
   return /\/v1$/.test(trimmed) ? trimmed.replace(/\/v1$/, "/v2") : `${trimmed}/v2`;
-}
-
-/** A short stable hash of an email, to name it in logs and errors without showing it. */
-export function emailHash(email: string): string {
-  return `sha256:${createHash("sha256").update(email).digest("hex").slice(0, 16)}`;
 }
 
 /** A request timeout is never cut below this by a nearly spent budget. */
@@ -313,7 +324,8 @@ export class CommonRoomClient {
 
   /**
    * v1 DELETE /user/{email}: asks Common Room to anonymize the contact (queued, done within
-   * 15 days). Logs and errors name the email only by its hash.
+   * 15 days). Logs and errors show the path as `/user/{email}`: even a hash of the email
+   * would be personal data.
    */
   anonymizeContact(email: string, o?: CallOptions): Promise<Accepted> {
     return this.accepted(
@@ -321,7 +333,7 @@ export class CommonRoomClient {
         operation: "anonymizeContact",
         method: "DELETE",
         path: `/user/${segment(email)}`,
-        shownPath: `/user/{${emailHash(email)}}`,
+        shownPath: "/user/{email}",
       },
       o,
     );
@@ -461,23 +473,33 @@ export class CommonRoomClient {
           onRateLimitWait: (e) => {
             this.opts.logger?.warn(e, "Common Room rate limit: waiting");
             observer?.onRateLimitWait?.(e);
+            o.trace?.onRateLimitWait?.(e);
           },
           onRetry: (e) => {
             this.opts.logger?.warn(e, "Common Room call failed: retrying");
             observer?.onRetry?.(e);
+            o.trace?.onRetry?.(e);
           },
         },
       },
-      (remainingMs) => this.once(req, remainingMs, o.signal),
+      (remainingMs) => this.once(req, remainingMs, o),
     );
   }
 
   private async once(
     req: Request,
     remainingMs: number,
-    signal: AbortSignal | undefined,
+    { signal, trace }: CallOptions,
   ): Promise<{ status: number; bodyText: string }> {
     const { operation, method } = req;
+    const traced = (httpStatus: number | "network", durationMs: number) =>
+      trace?.onRequest?.({
+        method,
+        api: req.api ?? "v1",
+        path: decodedPath(req.path),
+        httpStatus,
+        durationMs,
+      });
     const path = req.shownPath ?? req.path;
     const timeoutMs = Math.min(this.opts.timeoutMs, Math.max(remainingMs, MIN_REQUEST_TIMEOUT_MS));
     const started = performance.now();
@@ -498,6 +520,7 @@ export class CommonRoomClient {
     } catch (error) {
       const durationMs = performance.now() - started;
       this.opts.observer?.onResponse?.({ operation, httpStatus: "network", durationMs });
+      traced("network", durationMs);
       const failure = classifyTransportError({
         code: errorCode(error),
         operation,
@@ -513,6 +536,7 @@ export class CommonRoomClient {
     }
     const durationMs = performance.now() - started;
     this.opts.observer?.onResponse?.({ operation, httpStatus: res.status, durationMs });
+    traced(res.status, durationMs);
     this.opts.logger?.debug(
       { operation, method, path, httpStatus: res.status, durationMs },
       "Common Room answered",
@@ -530,6 +554,15 @@ export class CommonRoomClient {
       now: this.policy.now(),
       secrets: this.secrets,
     });
+  }
+}
+
+/** The path as a reader wants it (the email in /user/{email} unescaped, for masking). */
+function decodedPath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
   }
 }
 

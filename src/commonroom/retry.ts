@@ -56,9 +56,16 @@ export function backoffDelayMs(policy: RetryPolicy, failures: number): number {
   return Math.floor(policy.random() * ceiling);
 }
 
+/** `reason` is the failure's message (which status, what Common Room asked for). */
 export interface RetryHooks {
-  onRateLimitWait?(e: { operation: string; waitMs: number }): void;
-  onRetry?(e: { operation: string; attempt: number; kind: string; delayMs: number }): void;
+  onRateLimitWait?(e: { operation: string; waitMs: number; reason: string }): void;
+  onRetry?(e: {
+    operation: string;
+    attempt: number;
+    kind: string;
+    delayMs: number;
+    reason: string;
+  }): void;
 }
 
 export interface RetryContext {
@@ -101,7 +108,7 @@ export async function withRetry<T>(
         if (waits > MAX_RATE_LIMIT_WAITS || policy.now() + delayMs > deadline) {
           throw rateLimitedPastBudget(error, waitMs, waits > MAX_RATE_LIMIT_WAITS);
         }
-        hooks?.onRateLimitWait?.({ operation, waitMs: delayMs });
+        hooks?.onRateLimitWait?.({ operation, waitMs: delayMs, reason: error.message });
         await pause(policy, delayMs, operation, signal);
         continue;
       }
@@ -111,7 +118,13 @@ export async function withRetry<T>(
         if (failures >= policy.maxAttempts) throw error;
         const delayMs = backoffDelayMs(policy, failures);
         if (policy.now() + delayMs >= deadline) throw error;
-        hooks?.onRetry?.({ operation, attempt: failures, kind: error.kind, delayMs });
+        hooks?.onRetry?.({
+          operation,
+          attempt: failures,
+          kind: error.kind,
+          delayMs,
+          reason: error.message,
+        });
         await pause(policy, delayMs, operation, signal);
         continue;
       }

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { emailHash } from "../commonroom/client.js";
 import { defineOperation } from "./define.js";
 
 export const anonymizeContact = defineOperation({
@@ -9,8 +8,9 @@ export const anonymizeContact = defineOperation({
     "Asks Common Room to forget a contact by email (the right to be forgotten); Common Room queues it.",
   input: z.object({ email: z.string().trim().email("must be an email address") }),
   run: async ({ client, call, logger }, { email }) => {
-    // Logs carry the email only as a hash: enough to correlate with the client's lines.
-    logger.info({ emailHash: emailHash(email) }, "anonymization requested");
+    // The email is never logged in any form (a hash of it is still personal data): the
+    // task's own ids, on every line of its logger, say which request this was.
+    logger.info("anonymization requested");
     await client.anonymizeContact(email, call);
     return {
       status: "accepted",

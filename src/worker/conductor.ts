@@ -1,5 +1,6 @@
 import { orkesConductorClient } from "@io-orkes/conductor-javascript";
 import type { Logger } from "../logger.js";
+import { PollError } from "./poll-error.js";
 import type { TaskResultBody } from "./results.js";
 
 /**
@@ -72,28 +73,54 @@ export class ConductorGateway {
   /** null until the first update tells whether the server has /api/tasks/update-v2. */
   private updateV2Available: boolean | null = null;
 
-  constructor(private readonly client: ConductorClient) {}
+  /** The SDK client's base URL, e.g. http://conductor:8080 (its routes add /api). */
+  private readonly baseUrl: string;
 
+  constructor(private readonly client: ConductorClient) {
+    this.baseUrl = client.getConfig().baseUrl ?? "";
+  }
+
+  /**
+   * One batch poll. Anything but a JSON array (or the 204 of old servers) throws a PollError
+   * naming the URL and what came back: a wrong CONDUCTOR_SERVER_URL must not look like
+   * "no tasks".
+   */
   async batchPoll(
     taskType: string,
     options: { workerId: string; count: number; timeoutMs: number; domain?: string },
   ): Promise<PolledTask[]> {
-    const { data, error, response } = await this.client.get<PolledTask[], unknown, false>({
-      security: SECURITY,
-      url: "/api/tasks/poll/batch/{tasktype}",
-      path: { tasktype: taskType },
-      query: {
-        workerid: options.workerId,
-        count: options.count,
-        timeout: options.timeoutMs,
-        ...(options.domain && { domain: options.domain }),
-      },
-      throwOnError: false,
-    });
+    const url = `${this.baseUrl}/api/tasks/poll/batch/${encodeURIComponent(taskType)}`;
+    let answer;
+    try {
+      answer = await this.client.get<string, unknown, false>({
+        security: SECURITY,
+        url: "/api/tasks/poll/batch/{tasktype}",
+        path: { tasktype: taskType },
+        query: {
+          workerid: options.workerId,
+          count: options.count,
+          timeout: options.timeoutMs,
+          ...(options.domain && { domain: options.domain }),
+        },
+        // Parsed here, so a body that is not JSON is reported rather than thrown by the SDK.
+        parseAs: "text",
+        throwOnError: false,
+      });
+    } catch (error) {
+      throw PollError.unreachable(url, error);
+    }
+    const { data, error, response } = answer;
     if (response.status === 204) return []; // servers before v3.21.20
-    if (!response.ok) throw new ConductorHttpError(response.status, "batch poll", describe(error));
-    // A body that is not an array would poison the SDK's own loop; here it is just empty.
-    return Array.isArray(data) ? data.filter(isPolledTask) : [];
+    const text = response.ok ? String(data ?? "") : bodyText(error);
+    if (!response.ok) throw PollError.answered(url, response.status, text);
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw PollError.answered(url, response.status, text);
+    }
+    if (!Array.isArray(body)) throw PollError.answered(url, response.status, text);
+    return body.filter(isPolledTask);
   }
 
   async updateTask(
@@ -153,6 +180,12 @@ function isPolledTask(value: unknown): value is PolledTask {
     typeof (value as PolledTask).taskId === "string" &&
     typeof (value as PolledTask).workflowInstanceId === "string"
   );
+}
+
+/** The SDK hands an error body back parsed when it was JSON; turn it back into text. */
+function bodyText(error: unknown): string {
+  if (error === undefined || error === null) return "";
+  return typeof error === "string" ? error : JSON.stringify(error);
 }
 
 function describe(error: unknown): string {

@@ -1,3 +1,4 @@
+import type { CallTrace } from "../commonroom/client.js";
 import type { Operation } from "../operations/define.js";
 import { prepareInput } from "../operations/delivered-input.js";
 import { InvalidInputError } from "../operations/input-error.js";
@@ -19,6 +20,10 @@ export interface ExecuteOptions {
   deadline?: number;
   /** The ceiling on the task's output; DEFAULT_MAX_OUTPUT_BYTES when not given. */
   maxOutputBytes?: number;
+  /** Aborts the Common Room calls under way (the CLI's stop request). */
+  signal?: AbortSignal;
+  /** Told of every Common Room request, wait and retry of this task (its task log). */
+  trace?: CallTrace;
 }
 
 /**
@@ -54,6 +59,8 @@ export async function executeOperation(
         integration,
         call: {
           deadline: options.deadline ?? Date.now() + (operation.budgetMs ?? DEFAULT_TASK_BUDGET_MS),
+          ...(options.signal && { signal: options.signal }),
+          ...(options.trace && { trace: options.trace }),
         },
         attempt: options.attempt ?? 0,
         logger: options.logger,

@@ -22,12 +22,18 @@ export class Integrations {
     private readonly options: { observer?: CommonRoomObserver; logger?: Logger } = {},
   ) {}
 
+  /**
+   * The integration's name for a metric label: a configured name, or "unknown", never the
+   * input's free text, so the label's values stay as few as the configured integrations.
+   */
+  labelOf(integrationName: unknown): string {
+    const name = this.nameOf(integrationName);
+    return this.config.integrations.has(name) ? name : "unknown";
+  }
+
   /** `integrationName` from the task input; absent means the default integration. */
   resolve(integrationName: unknown): ResolvedIntegration {
-    const name =
-      typeof integrationName === "string" && integrationName.trim() !== ""
-        ? integrationName.trim()
-        : this.config.defaultIntegration;
+    const name = this.nameOf(integrationName);
     const integration = this.config.integrations.get(name);
     if (!integration) {
       const known = [...this.config.integrations.keys()].map((n) => `"${n}"`).join(", ");
@@ -60,5 +66,11 @@ export class Integrations {
       this.resolved.set(name, resolved);
     }
     return resolved;
+  }
+
+  private nameOf(integrationName: unknown): string {
+    return typeof integrationName === "string" && integrationName.trim() !== ""
+      ? integrationName.trim()
+      : this.config.defaultIntegration;
   }
 }

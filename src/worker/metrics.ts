@@ -10,14 +10,14 @@ export class WorkerMetrics {
   readonly registry = new Registry();
   private readonly tasks = new Counter({
     name: "commonroom_worker_tasks_total",
-    help: "Tasks finished, by task type, outcome (completed, failed, terminal, waiting, internal_error) and error code",
-    labelNames: ["task_type", "outcome", "code"],
+    help: "Tasks finished, by task type, integration, outcome (completed, failed, terminal, waiting, internal_error) and error code",
+    labelNames: ["task_type", "integration", "outcome", "code"],
     registers: [this.registry],
   });
   private readonly taskDuration = new Histogram({
     name: "commonroom_worker_task_duration_seconds",
-    help: "Time from a task's start to its result, by task type and outcome",
-    labelNames: ["task_type", "outcome"],
+    help: "Time from a task's start to its result, by task type, integration and outcome",
+    labelNames: ["task_type", "integration", "outcome"],
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
   });
@@ -41,7 +41,7 @@ export class WorkerMetrics {
   });
   private readonly pollErrors = new Counter({
     name: "commonroom_worker_poll_errors_total",
-    help: "Batch polls that failed, by task type",
+    help: "Batch polls that failed (no answer, or an answer that is not a JSON array of tasks), by task type",
     labelNames: ["task_type"],
     registers: [this.registry],
   });
@@ -102,9 +102,9 @@ export class WorkerMetrics {
       this.polls.inc({ task_type: taskType });
       this.pollErrors.inc({ task_type: taskType });
     },
-    onTaskFinished: ({ taskType, outcome, code, durationMs }) => {
-      this.tasks.inc({ task_type: taskType, outcome, code: code ?? "" });
-      this.taskDuration.observe({ task_type: taskType, outcome }, durationMs / 1000);
+    onTaskFinished: ({ taskType, integration, outcome, code, durationMs }) => {
+      this.tasks.inc({ task_type: taskType, integration, outcome, code: code ?? "" });
+      this.taskDuration.observe({ task_type: taskType, integration, outcome }, durationMs / 1000);
     },
     onInFlightChange: ({ taskType, inFlight }) =>
       this.inFlight.set({ task_type: taskType }, inFlight),

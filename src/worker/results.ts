@@ -42,6 +42,8 @@ export interface TaskResultBody {
   outputData: Record<string, unknown>;
   reasonForIncompletion?: string;
   callbackAfterSeconds?: number;
+  /** Short lines Conductor shows in its Logs tab (see task-log.ts). */
+  logs?: { log: string; createdTime: number }[];
 }
 
 export type Outcome = { ok: true; output: TaskOutput } | { ok: false; error: unknown };

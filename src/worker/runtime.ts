@@ -1,14 +1,17 @@
+import { setMaxListeners } from "node:events";
 import type { Env } from "../config.js";
 import type { Logger } from "../logger.js";
 import type { Operation } from "../operations/define.js";
 import { taskTypeOf } from "../operations/index.js";
 import type { ConductorGateway, PolledTask } from "./conductor.js";
+import type { ConductorReachability } from "./conductor-reachability.js";
 import { DEFAULT_DELIVERY, deliverResult, type DeliveryPolicy } from "./delivery.js";
 import { DEFAULT_TASK_BUDGET_MS, executeOperation } from "./execute.js";
 import type { Integrations } from "./integrations.js";
 import { toTaskResult, type Classified } from "./results.js";
 import { pollerSettings, type PollerSettings } from "./settings.js";
 import { sleep } from "./sleep.js";
+import { TaskLog } from "./task-log.js";
 
 /** What the runtime reports as it works; metrics.ts turns these into Prometheus series. */
 export interface RuntimeObserver {
@@ -16,6 +19,8 @@ export interface RuntimeObserver {
   onPollError?(e: { taskType: string; error: string }): void;
   onTaskFinished?(e: {
     taskType: string;
+    /** A configured integration's name (never free text from the input), or "unknown". */
+    integration: string;
     outcome: Classified["outcome"];
     code?: string;
     durationMs: number;
@@ -43,6 +48,10 @@ export interface RuntimeOptions {
   maxRateLimitHandbacks?: number;
   /** The ceiling on one task's output (COMMON_ROOM_MAX_OUTPUT_BYTES). */
   maxOutputBytes?: number;
+  /** Told of every poll's success or failure; drives /readyz and the operator's log lines. */
+  reachability?: ConductorReachability;
+  /** In [0, 1), for the jitter of poll backoff. */
+  random?: () => number;
 }
 
 interface Poller {
@@ -75,6 +84,12 @@ export class WorkerRuntime {
       const taskType = taskTypeOf(operation, options.taskPrefix);
       return { taskType, operation, settings: pollerSettings(taskType, options.env), inFlight: 0 };
     });
+    // Every poll loop sleeps on stopPolling and every task slot may wait on abandon, each
+    // adding one listener that it removes when the sleep ends. Those are the bounds, so
+    // Node's warning about more than ten listeners (meant to catch leaks) stays meaningful.
+    setMaxListeners(Math.max(10, this.pollers.length + 1), this.stopPolling.signal);
+    const slots = this.pollers.reduce((sum, p) => sum + p.settings.concurrency, 0);
+    setMaxListeners(Math.max(10, slots + 1), this.abandon.signal);
   }
 
   get state(): RuntimeState {
@@ -155,6 +170,7 @@ export class WorkerRuntime {
     const { settings, taskType } = poller;
     const log = this.options.logger.child({ taskType });
     const maxBackoff = this.options.maxPollBackoffMs ?? 30_000;
+    const random = this.options.random ?? Math.random;
     let failures = 0;
     let busy = false;
     while (this.polling) {
@@ -176,12 +192,17 @@ export class WorkerRuntime {
           domain: settings.domain,
         });
         failures = 0;
+        this.options.reachability?.pollSucceeded();
       } catch (error) {
         failures++;
         busy = false;
         const message = error instanceof Error ? error.message : String(error);
-        const backoff = Math.min(maxBackoff, 1000 * 2 ** Math.min(failures - 1, 10));
-        if (failures === 1 || failures % 10 === 0) {
+        // Jittered, so nineteen loops failing together do not retry in lockstep.
+        const ceiling = Math.min(maxBackoff, 1000 * 2 ** Math.min(failures - 1, 10));
+        const backoff = Math.round(ceiling / 2 + (random() * ceiling) / 2);
+        if (this.options.reachability) {
+          this.options.reachability.pollFailed(taskType, error, backoff);
+        } else if (failures === 1 || failures % 10 === 0) {
           log.warn({ err: message, failures, backoffMs: backoff }, "poll failed; backing off");
         }
         this.options.observer?.onPollError?.({ taskType, error: message });
@@ -254,18 +275,21 @@ export class WorkerRuntime {
     const responseTimeoutMs = (task.responseTimeoutSeconds ?? 0) * 1000;
     const wanted = poller.operation.budgetMs ?? DEFAULT_TASK_BUDGET_MS;
     const budgetMs = responseTimeoutMs > 0 ? Math.min(wanted, responseTimeoutMs * 0.8) : wanted;
+    const taskLog = new TaskLog();
     const outcome = await executeOperation(poller.operation, task.inputData ?? {}, {
       integrations: this.options.integrations,
       logger: log,
       attempt: task.retryCount ?? 0,
       deadline: Date.now() + budgetMs,
       maxOutputBytes: this.options.maxOutputBytes,
+      trace: taskLog,
     });
     const classified = toTaskResult(outcome, {
       pollCount: task.pollCount,
       maxHandbacks: this.options.maxRateLimitHandbacks,
     });
     const durationMs = Math.round(performance.now() - started);
+    classified.result.logs = taskLog.finish(classified.result, durationMs);
     const facts = { durationMs, attempt: task.retryCount ?? 0, outcome: classified.outcome };
     switch (classified.outcome) {
       case "completed":
@@ -291,6 +315,7 @@ export class WorkerRuntime {
     }
     this.options.observer?.onTaskFinished?.({
       taskType: poller.taskType,
+      integration: this.options.integrations.labelOf(task.inputData?.integrationName),
       outcome: classified.outcome,
       code: classified.error?.code,
       durationMs,

@@ -1,8 +1,9 @@
-import type { Config, Env } from "../config.js";
+import { ConfigError, type Config, type Env } from "../config.js";
 import type { Logger } from "../logger.js";
 import { operations as allOperations } from "../operations/index.js";
 import type { Operation } from "../operations/define.js";
 import { ConductorGateway, connectConductor } from "./conductor.js";
+import { ConductorReachability } from "./conductor-reachability.js";
 import type { DeliveryPolicy } from "./delivery.js";
 import { startHealthServer, type HealthServer } from "./http.js";
 import { Integrations } from "./integrations.js";
@@ -38,18 +39,30 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const metrics = new WorkerMetrics();
   // Set once Conductor is reached; until then the endpoints report "starting".
   const current: { runtime?: WorkerRuntime } = {};
+  const reachability = new ConductorReachability({
+    logger,
+    serverUrl: config.conductor.serverUrl,
+    unreachableMs: config.conductorUnreachableMs,
+  });
 
   const httpOption =
-    options.http ?? (config.httpPort > 0 ? { port: config.httpPort } : (false as const));
+    options.http ??
+    (config.httpPort > 0 ? { port: config.httpPort, host: config.httpHost } : (false as const));
   let http: HealthServer | undefined;
   if (httpOption) {
     // Up before Conductor is reached, so /readyz can say "starting".
     http = await startHealthServer({
       ...httpOption,
       state: () => current.runtime?.state ?? "starting",
+      notReady: [() => reachability.notReadyReason()],
       registry: metrics.registry,
+    }).catch((error: unknown) => {
+      throw bindError(error, httpOption.port, httpOption.host ?? "0.0.0.0");
     });
-    logger.info({ port: http.port }, "health and metrics endpoints listening");
+    logger.info(
+      { port: http.port, host: httpOption.host },
+      "health and metrics endpoints listening",
+    );
   }
 
   const client = await connectConductor({
@@ -71,6 +84,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     delivery: options.delivery,
     maxRateLimitHandbacks: options.maxRateLimitHandbacks,
     maxOutputBytes: config.maxOutputBytes,
+    reachability,
   });
   current.runtime = runtime;
   runtime.start();
@@ -85,4 +99,21 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       return result;
     },
   };
+}
+
+/** A port or host the endpoints cannot bind is a configuration error naming the variable. */
+function bindError(error: unknown, port: number, host: string): unknown {
+  const code = (error as { code?: unknown }).code;
+  if (code === "EADDRINUSE" || code === "EACCES") {
+    const why = code === "EADDRINUSE" ? "is already in use" : "may not be bound by this user";
+    return new ConfigError(
+      `WORKER_HTTP_PORT: port ${port} on ${host} ${why}; choose another port, or 0 to turn the endpoints off`,
+    );
+  }
+  if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND" || code === "EAI_AGAIN") {
+    return new ConfigError(
+      `WORKER_HTTP_HOST: cannot bind ${host} (${String(code)}); use an address of this machine, e.g. 0.0.0.0 or 127.0.0.1`,
+    );
+  }
+  return error;
 }

@@ -173,8 +173,22 @@ describe("HTTP status classification", () => {
     expect(error.message).toBe("Common Room answered 502 to getSegments: server error");
     expect(calls).toBe(3);
     expect(events.all.filter((e) => e.type === "retry")).toEqual([
-      { type: "retry", operation: "getSegments", attempt: 1, kind: "upstream", delayMs: 125 },
-      { type: "retry", operation: "getSegments", attempt: 2, kind: "upstream", delayMs: 250 },
+      {
+        type: "retry",
+        operation: "getSegments",
+        attempt: 1,
+        kind: "upstream",
+        delayMs: 125,
+        reason: expect.stringContaining("Common Room answered 50"),
+      },
+      {
+        type: "retry",
+        operation: "getSegments",
+        attempt: 2,
+        kind: "upstream",
+        delayMs: 250,
+        reason: expect.stringContaining("Common Room answered 50"),
+      },
     ]);
   });
 

@@ -56,7 +56,12 @@ describe("429: waiting what Common Room asks", () => {
     expect(state.calls).toBe(2);
     expect(clock.time.sleeps).toEqual([300 + JITTER]);
     expect(events.all.filter((e) => e.type === "wait")).toEqual([
-      { type: "wait", operation: "getSegments", waitMs: 300 + JITTER },
+      {
+        type: "wait",
+        operation: "getSegments",
+        waitMs: 300 + JITTER,
+        reason: expect.stringContaining("429"),
+      },
     ]);
   });
 

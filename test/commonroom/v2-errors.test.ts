@@ -196,7 +196,12 @@ describe("429 on v2", () => {
     // 1500 asked + jitter of 0.5 * 100.
     expect(clock.time.sleeps).toEqual([1550]);
     expect(events.all.filter((e) => e.type === "wait")).toEqual([
-      { type: "wait", operation: "createSegment", waitMs: 1550 },
+      {
+        type: "wait",
+        operation: "createSegment",
+        waitMs: 1550,
+        reason: expect.stringContaining("429"),
+      },
     ]);
   });
 

@@ -23,7 +23,16 @@ describe("HTTP endpoints", () => {
     expect((await fetch(url("/nope"))).status).toBe(404);
   });
 
-  it("/metrics counts tasks by type, outcome and code, Common Room requests by status, polls and in-flight tasks", async () => {
+  it("/metrics labels tasks with a configured integration's name, never the input's free text", async () => {
+    await h.runTask("common_room_get_segments", { integrationName: "no-such-room-4711" });
+    const text = await (await fetch(url("/metrics"))).text();
+    expect(text).toMatch(
+      /commonroom_worker_tasks_total\{task_type="common_room_get_segments",integration="unknown",outcome="terminal",code="INTEGRATION_NOT_FOUND"\} 1/,
+    );
+    expect(text).not.toContain("no-such-room-4711");
+  });
+
+  it("/metrics counts tasks by type, integration, outcome and code, Common Room requests by status, polls and in-flight tasks", async () => {
     await h.runTask("common_room_get_segments", {});
     await h.runTask("common_room_get_tag", { tagId: "missing" });
     // The workflow completes when Conductor takes the result, a moment before the slot frees.
@@ -39,16 +48,16 @@ describe("HTTP endpoints", () => {
     expect(response.headers.get("content-type")).toContain("text/plain");
     const text = await response.text();
     expect(text).toMatch(
-      /commonroom_worker_tasks_total\{task_type="common_room_get_segments",outcome="completed",code=""\} 1/,
+      /commonroom_worker_tasks_total\{task_type="common_room_get_segments",integration="default",outcome="completed",code=""\} 1/,
     );
     expect(text).toMatch(
-      /commonroom_worker_tasks_total\{task_type="common_room_get_tag",outcome="terminal",code="NOT_FOUND"\} 1/,
+      /commonroom_worker_tasks_total\{task_type="common_room_get_tag",integration="default",outcome="terminal",code="NOT_FOUND"\} 1/,
     );
     expect(text).toMatch(
       /commonroom_worker_commonroom_requests_total\{operation="getTag",status="404"\} 1/,
     );
     expect(text).toMatch(
-      /commonroom_worker_task_duration_seconds_count\{task_type="common_room_get_segments",outcome="completed"\} 1/,
+      /commonroom_worker_task_duration_seconds_count\{task_type="common_room_get_segments",integration="default",outcome="completed"\} 1/,
     );
     expect(text).toMatch(
       /commonroom_worker_polls_total\{task_type="common_room_get_segments"\} \d+/,

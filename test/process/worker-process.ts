@@ -13,13 +13,18 @@ export interface WorkerProcess {
   waitForOutput(text: string, timeoutMs?: number): Promise<void>;
 }
 
-export function runCli(args: string[], env: Record<string, string>): WorkerProcess {
-  const child = spawn(process.execPath, [CLI, ...args], {
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+  options: { stdin?: string; nodeArgs?: string[] } = {},
+): WorkerProcess {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, ...args], {
     // A clean environment: nothing of the developer's .env or shell leaks into the test.
     env: { PATH: process.env.PATH ?? "", ...env },
     cwd: "/",
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: [options.stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"],
   });
+  if (options.stdin !== undefined) child.stdin?.end(options.stdin);
   const output: string[] = [];
   const waiters: { text: string; resolve: () => void }[] = [];
   const onData = (chunk: Buffer) => {

@@ -47,9 +47,38 @@ describe("configuration from the environment", () => {
       catalogTtlSeconds: 600,
       shutdownTimeoutMs: 30_000,
       httpPort: 9464,
+      httpHost: "0.0.0.0",
+      conductorUnreachableMs: 30_000,
       logLevel: "info",
     });
     expect(config.rateLimitPerSecond).toBeUndefined();
+  });
+
+  it("takes LOG_LEVEL in any case, WORKER_HTTP_HOST and CONDUCTOR_UNREACHABLE_MS", () => {
+    const config = loadConfig({
+      COMMON_ROOM_API_TOKEN: "t",
+      LOG_LEVEL: "INFO",
+      WORKER_HTTP_HOST: "127.0.0.1",
+      CONDUCTOR_UNREACHABLE_MS: "5000",
+    });
+    expect(config).toMatchObject({
+      logLevel: "info",
+      httpHost: "127.0.0.1",
+      conductorUnreachableMs: 5000,
+    });
+    expect(loadConfig({ COMMON_ROOM_API_TOKEN: "t", LOG_LEVEL: "Debug" }).logLevel).toBe("debug");
+  });
+
+  it("says what a Destination Source ID must be, not just that it is invalid", () => {
+    for (const value of ["abc", "0", "-3", "4.5"]) {
+      const message = configError(() =>
+        loadConfig({ COMMON_ROOM_API_TOKEN: "t", COMMON_ROOM_DESTINATION_SOURCE_ID: value }),
+      );
+      expect(message).toContain("COMMON_ROOM_DESTINATION_SOURCE_ID");
+      expect(message).toContain("must be a positive integer");
+      expect(message).toContain(`got "${value}"`);
+      expect(message).not.toContain("Invalid input");
+    }
   });
 
   it("reads a *_FILE variant and refuses both forms at once", () => {
@@ -81,6 +110,7 @@ describe("configuration from the environment", () => {
       ["COMMON_ROOM_API_URL", "ftp://x"],
       ["COMMON_ROOM_DESTINATION_SOURCE_ID", "abc"],
       ["LOG_LEVEL", "loud"],
+      ["CONDUCTOR_UNREACHABLE_MS", "later"],
       ["COMMON_ROOM_TASK_PREFIX", "bad prefix"],
       ["CONDUCTOR_SERVER_URL", "not a url"],
     ]) {

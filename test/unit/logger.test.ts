@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createLogger, scrubSecrets } from "../../src/logger.js";
@@ -26,6 +27,16 @@ describe("logger", () => {
     expect(lines).toHaveLength(4);
     expect(out).not.toContain(secret);
     expect(out).toContain("[REDACTED]");
+  });
+
+  it("puts the pid and hostname on every line", () => {
+    const { lines, destination } = capture();
+    createLogger({ destination }).info("hello");
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      pid: process.pid,
+      hostname: hostname(),
+      service: "commonroom-conductor-worker",
+    });
   });
 
   it("scrubs every occurrence", () => {

@@ -1,0 +1,64 @@
+import { loadConfig, secretsOf } from "../config.js";
+import { createLogger, scrubSecrets } from "../logger.js";
+import { findOperation } from "../operations/index.js";
+import { executeOperation } from "../worker/execute.js";
+import { Integrations } from "../worker/integrations.js";
+import { toTaskResult } from "../worker/results.js";
+import { EXIT, type Command } from "./command.js";
+import { untilStopped } from "./interrupted.js";
+
+export const checkCommand: Command = {
+  name: "check",
+  summary: "validate the configuration and every active integration's token",
+  usage: `Usage: commonroom-worker check
+
+Validates the configuration, then calls Check API Token Status for every active integration
+and prints its community's name.
+
+Exit codes: 0 every token works, 1 a token failed, 2 configuration error.`,
+  options: {},
+  positionals: { min: 0, max: 0 },
+  async run({ guard }) {
+    const config = loadConfig(process.env);
+    const logger = createLogger({
+      level: "warn",
+      secrets: secretsOf(config),
+      destination: process.stderr,
+    });
+    guard.useLogger(logger);
+    const integrations = new Integrations(config, { logger });
+    const checkToken = findOperation("check_api_token_status");
+    if (!checkToken) throw new Error("the Check API Token Status operation is missing");
+    console.log(
+      `Configuration OK: ${config.integrations.size} integration(s), default "${config.defaultIntegration}", task prefix "${config.taskPrefix}"`,
+    );
+    const work = (async () => {
+      let failures = 0;
+      for (const integration of config.integrations.values()) {
+        if (!integration.active) {
+          console.log(`- ${integration.name}: switched off (active: false), not checked`);
+          continue;
+        }
+        const outcome = await executeOperation(
+          checkToken,
+          { integrationName: integration.name },
+          { integrations, logger, signal: guard.stop },
+        );
+        if (guard.stop.aborted) return EXIT.failed;
+        if (outcome.ok) {
+          console.log(
+            `- ${integration.name}: token OK, community "${String(outcome.output.communityName)}" (${String(outcome.output.communityId)})`,
+          );
+        } else {
+          failures++;
+          const { error } = toTaskResult(outcome);
+          console.log(
+            `- ${integration.name}: FAILED ${error?.code}: ${scrubSecrets(error?.message ?? "", secretsOf(config))}`,
+          );
+        }
+      }
+      return failures === 0 ? EXIT.ok : EXIT.failed;
+    })();
+    return untilStopped(guard, "check", work);
+  },
+};
