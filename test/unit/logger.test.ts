@@ -1,22 +1,11 @@
-import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createLogger, scrubSecrets } from "../../src/logger.js";
-
-function capture() {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk, _enc, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
-  return { lines, destination };
-}
+import { captureLines } from "../support/log-lines.js";
 
 describe("logger", () => {
   it("never writes a configured secret, whatever shape carries it", () => {
     const secret = "cr-secret-token-abcdef";
-    const { lines, destination } = capture();
+    const { lines, destination } = captureLines();
     const logger = createLogger({ secrets: [secret], destination });
     logger.info({ headers: { Authorization: `Bearer ${secret}` } }, "request");
     logger.info({ nested: { deep: { value: `x${secret}y` } } }, `message with ${secret}`);
