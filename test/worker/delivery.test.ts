@@ -4,23 +4,19 @@
  * a scripted proxy in front of it to lose an answer on the way back).
  */
 import { describe, expect, it } from "vitest";
-import { startConductorServer, type ConductorServer } from "../../dev/conductor/index.js";
+import type { ConductorServer } from "../../dev/conductor/index.js";
 import { createLogger } from "../../src/logger.js";
 import type { ConductorGateway, PolledTask } from "../../src/worker/conductor.js";
 import { deliverResult, type DeliveryPolicy } from "../../src/worker/delivery.js";
 import { cleanupAfterEach } from "../support/cleanups.js";
 import { captureLines } from "../support/log-lines.js";
-import { COMPLETED, gatewayTo, queueTasks } from "./gateway-setup.js";
+import { COMPLETED, gatewayTo, queueTasks, startConductor, updatesSeen } from "./gateway-setup.js";
 import { forward, startScriptedServer } from "./scripted-server.js";
 
 const cleanup = cleanupAfterEach();
 const TASK_TYPE = "dl_task";
 
-async function conductor(): Promise<ConductorServer> {
-  const server = await startConductorServer();
-  cleanup(() => server.close());
-  return server;
-}
+const conductor = () => startConductor(cleanup);
 
 /** `count` tasks queued; the gateway polled one of them. */
 async function takeTask(server: ConductorServer, gateway: ConductorGateway, count = 1) {
@@ -69,11 +65,6 @@ async function deliver(
   });
   return { next, retries, giveUps, logs: lines.join("") };
 }
-
-const updates = (server: ConductorServer) =>
-  server.requests
-    .filter((r) => r.method === "POST" && /^\/api\/tasks(\/update-v2)?$/.test(r.path))
-    .map((r) => `${r.path} ${r.status}`);
 
 describe("result delivery", () => {
   it("acknowledged at once: returns the next task update-v2 handed back", async () => {
@@ -125,7 +116,7 @@ describe("result delivery", () => {
     expect(logs).not.toContain("NOT delivered");
     // Conductor saw the result twice (the SDK resends after a transport error, and so would
     // the delivery loop); the second found the task already COMPLETED and changed nothing.
-    expect(updates(server)).toEqual(["/api/tasks/update-v2 204", "/api/tasks/update-v2 204"]);
+    expect(updatesSeen(server)).toEqual(["/api/tasks/update-v2 204", "/api/tasks/update-v2 204"]);
     const workflow = server.getWorkflow(task.workflowInstanceId);
     expect(workflow?.status).toBe("COMPLETED");
     expect(workflow?.tasks.map((t) => t.status)).toEqual(["COMPLETED"]);
@@ -139,7 +130,7 @@ describe("result delivery", () => {
     const { next, retries, giveUps, logs } = await deliver(gateway, task);
     expect(next).toBeUndefined();
     expect({ retries, giveUps }).toEqual({ retries: [], giveUps: ["rejected"] });
-    expect(updates(server)).toEqual(["/api/tasks/update-v2 400"]);
+    expect(updatesSeen(server)).toEqual(["/api/tasks/update-v2 400"]);
     expect(logs).toContain("task result NOT delivered");
   });
 

@@ -1,5 +1,9 @@
 /** The worker's Conductor gateway over real HTTP, and tasks queued on dev/conductor for it. */
-import type { ConductorServer } from "../../dev/conductor/index.js";
+import {
+  startConductorServer,
+  type ConductorServer,
+  type ConductorServerOptions,
+} from "../../dev/conductor/index.js";
 import { createLogger } from "../../src/logger.js";
 import { ConductorGateway, connectConductor } from "../../src/worker/conductor.js";
 import type { TaskResultBody } from "../../src/worker/results.js";
@@ -37,3 +41,20 @@ export async function queueTasks(
 }
 
 export const COMPLETED: TaskResultBody = { status: "COMPLETED", outputData: { done: true } };
+
+/** dev/conductor for one test, closed after it. */
+export async function startConductor(
+  cleanup: Cleanups,
+  options: ConductorServerOptions = {},
+): Promise<ConductorServer> {
+  const server = await startConductorServer(options);
+  cleanup(() => server.close());
+  return server;
+}
+
+/** The result updates the server answered, in order, as "path status". */
+export function updatesSeen(server: ConductorServer): string[] {
+  return server.requests
+    .filter((r) => r.method === "POST" && /^\/api\/tasks(\/update-v2)?$/.test(r.path))
+    .map((r) => `${r.path} ${r.status}`);
+}

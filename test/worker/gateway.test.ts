@@ -4,25 +4,15 @@
  * dev/conductor cannot play the part (a server without the update-v2 route).
  */
 import { describe, expect, it } from "vitest";
-import { startConductorServer, type ConductorServer } from "../../dev/conductor/index.js";
+import type { ConductorServerOptions } from "../../dev/conductor/index.js";
 import { ConductorHttpError } from "../../src/worker/conductor.js";
 import { cleanupAfterEach } from "../support/cleanups.js";
-import { COMPLETED, gatewayTo, queueTasks } from "./gateway-setup.js";
+import { COMPLETED, gatewayTo, queueTasks, startConductor, updatesSeen } from "./gateway-setup.js";
 import { startScriptedServer } from "./scripted-server.js";
 
 const cleanup = cleanupAfterEach();
 
-async function conductor(options: Parameters<typeof startConductorServer>[0] = {}) {
-  const server = await startConductorServer(options);
-  cleanup(() => server.close());
-  return server;
-}
-
-/** The result updates the server answered, as "path status". */
-const updates = (server: ConductorServer) =>
-  server.requests
-    .filter((r) => r.method === "POST" && /^\/api\/tasks(\/update-v2)?$/.test(r.path))
-    .map((r) => `${r.path} ${r.status}`);
+const conductor = (options: ConductorServerOptions = {}) => startConductor(cleanup, options);
 
 describe("batch poll", () => {
   it("hands out queued tasks, asking for this worker, count and long-poll timeout", async () => {
@@ -70,7 +60,7 @@ describe("result update", () => {
       status: "COMPLETED",
       outputData: { done: true },
     });
-    expect(updates(server)).toEqual(["/api/tasks/update-v2 200"]);
+    expect(updatesSeen(server)).toEqual(["/api/tasks/update-v2 200"]);
   });
 
   it("takes the legacy route, and no next task, when told not to accept one (draining)", async () => {
@@ -81,7 +71,7 @@ describe("result update", () => {
     const outcome = await gateway.updateTask(task!, COMPLETED, "w", { acceptNextTask: false });
     expect(outcome).toEqual({ kind: "accepted" });
     expect(server.getTask(task!.taskId)?.status).toBe("COMPLETED");
-    expect(updates(server)).toEqual(["/api/tasks 200"]);
+    expect(updatesSeen(server)).toEqual(["/api/tasks 200"]);
     expect(server.queueSize("gw_drain")).toBe(1);
   });
 
@@ -95,7 +85,7 @@ describe("result update", () => {
       expect(await gateway.updateTask(task, COMPLETED, "w")).toEqual({ kind: "accepted" });
       expect(server.getTask(task.taskId)?.status).toBe("COMPLETED");
     }
-    expect(updates(server)).toEqual([
+    expect(updatesSeen(server)).toEqual([
       "/api/tasks/update-v2 405",
       "/api/tasks 200",
       "/api/tasks 200",
@@ -134,7 +124,7 @@ describe("result update", () => {
     expect(await gateway.updateTask(ghost, COMPLETED, "w")).toEqual({ kind: "unknown_task" });
     const [task] = await gateway.batchPoll("gw_gone", { workerId: "w", count: 1, timeoutMs: 0 });
     expect((await gateway.updateTask(task!, COMPLETED, "w")).kind).toBe("accepted");
-    expect(updates(server)).toEqual([
+    expect(updatesSeen(server)).toEqual([
       "/api/tasks/update-v2 404",
       "/api/tasks 404",
       "/api/tasks/update-v2 204",
@@ -147,7 +137,7 @@ describe("result update", () => {
     server.setFault({ routes: "updates", status: 500 });
     const failure = gateway.updateTask({ taskId: "t", workflowInstanceId: "w" }, COMPLETED, "w");
     await expect(failure).rejects.toMatchObject({ status: 500, route: "update-v2" });
-    expect(updates(server)).toEqual(["/api/tasks/update-v2 500"]);
+    expect(updatesSeen(server)).toEqual(["/api/tasks/update-v2 500"]);
   });
 });
 
