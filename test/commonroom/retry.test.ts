@@ -1,6 +1,5 @@
 import { http, HttpResponse } from "msw";
 import { pino } from "pino";
-import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { CommonRoomClient } from "../../src/commonroom/client.js";
 import { CommonRoomError } from "../../src/commonroom/errors.js";
@@ -11,6 +10,7 @@ import {
   resolveRetryPolicy,
   sleepFor,
 } from "../../src/commonroom/retry.js";
+import { captureLines } from "../support/log-lines.js";
 import { API, TOKEN, fakeTime, makeClient, rejectionOf, useServer } from "./support.js";
 
 const server = useServer();
@@ -256,14 +256,8 @@ describe("cancellation and the default sleep", () => {
 
 describe("logging", () => {
   it("never writes the token or headers", async () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        lines.push(chunk.toString());
-        done();
-      },
-    });
-    const logger = pino({ level: "debug" }, sink);
+    const { lines, destination } = captureLines();
+    const logger = pino({ level: "debug" }, destination);
     const clock = fakeTime();
     const client = new CommonRoomClient({
       apiUrl: API,

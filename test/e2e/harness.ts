@@ -1,8 +1,8 @@
-import { Writable } from "node:stream";
 import { WorkflowExecutor, orkesConductorClient } from "@io-orkes/conductor-javascript";
 import { setupServer } from "msw/node";
 import type { ConductorServerOptions } from "../../dev/conductor/index.js";
 import { startConductorUnderTest, type ConductorUnderTest } from "../support/conductor.js";
+import { captureLines } from "../support/log-lines.js";
 import {
   createCommonRoomSimulator,
   type CommonRoomSimulator,
@@ -102,13 +102,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...options.env,
   };
   const config = loadConfig(env, { requireConductor: true });
-  const logs: string[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      logs.push(String(chunk));
-      done();
-    },
-  });
+  const { lines: logs, destination } = captureLines();
   const logger = createLogger({ level: "debug", secrets: secretsOf(config), destination });
 
   const client = await orkesConductorClient({ serverUrl: conductor.url });

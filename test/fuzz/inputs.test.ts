@@ -30,6 +30,16 @@ const integrations = new Integrations(config, { logger });
 beforeAll(() => msw.listen({ onUnhandledRequest: "error" }));
 afterAll(() => msw.close());
 
+/**
+ * Each case starts from the seeded state. Re-seeding costs more than the case itself (the
+ * v2 contacts and activities are rebuilt and cloned), and reads leave the state as it was,
+ * so the simulator is reset only after a case that sent a write; each case reads the
+ * requests and violations it added.
+ */
+function resetAfterWrites(): void {
+  if (sim.requests.some((request) => request.method !== "GET")) sim.reset();
+}
+
 const garbage = fc.oneof(
   fc.string({ maxLength: 12 }),
   fc.integer(),
@@ -167,7 +177,9 @@ describe("fuzzing every operation's input", () => {
       const seen = new Set<string>();
       await fc.assert(
         fc.asyncProperty(input, async (raw) => {
-          sim.reset();
+          resetAfterWrites();
+          const requestsBefore = sim.requests.length;
+          const violationsBefore = sim.violations.length;
           const outcome = await executeOperation(operation, raw, {
             integrations,
             logger,
@@ -175,8 +187,9 @@ describe("fuzzing every operation's input", () => {
           });
           const { result, error } = toTaskResult(outcome);
           seen.add(error?.code ?? result.status);
+          const requests = sim.requests.slice(requestsBefore);
           if (result.status === "COMPLETED") {
-            expect(sim.violations).toEqual([]);
+            expect(sim.violations.slice(violationsBefore)).toEqual([]);
             return;
           }
           expect(result.status).toBe("FAILED_WITH_TERMINAL_ERROR");
@@ -198,7 +211,7 @@ describe("fuzzing every operation's input", () => {
             if (typeof raw === "object" && raw !== null && !Array.isArray(raw))
               expect(issue.path).not.toBe("");
           }
-          expect(sim.requests).toEqual([]); // bad input sends nothing
+          expect(requests).toEqual([]); // bad input sends nothing
         }),
         { numRuns: 300, seed: 20261127 },
       );

@@ -3,10 +3,14 @@ import { createCommonRoomSimulator, startCommonRoomServer } from "../../dev/comm
 import { startOssConductor, type OssConductor } from "../../dev/conductor-oss/server.js";
 import { fetchWorkflow, waitForWorkflowOver } from "../../dev/conductor-oss/workflows.js";
 import { freePort } from "../../dev/free-port.js";
-import { operations } from "../../src/operations/index.js";
-import { taskDefinitions } from "../../src/worker/task-defs.js";
 import { conductorKind } from "../support/conductor.js";
+import {
+  registerOneTaskWorkflow,
+  registerTaskDefs,
+  startWorkflow,
+} from "../support/conductor-rest.js";
 import { until } from "../support/until.js";
+import { workerEnv } from "../process/stage.js";
 import { runCli, type WorkerProcess } from "../process/worker-process.js";
 
 /**
@@ -27,47 +31,14 @@ const sim = createCommonRoomSimulator({ tokens: [TOKEN] });
 
 async function register(url: string): Promise<void> {
   // Long response timeouts: a restart must not time the tasks out; the worker delivers them.
-  const defs = taskDefinitions(operations, { prefix: "common_room_" }).map((def) => ({
-    ...def,
-    responseTimeoutSeconds: 600,
-    retryDelaySeconds: 0,
-  }));
-  const posted = await fetch(`${url}/api/metadata/taskdefs`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(defs),
+  await registerTaskDefs(url, { responseTimeoutSeconds: 600, retryDelaySeconds: 0 });
+  await registerOneTaskWorkflow(url, WORKFLOW, "common_room_add_or_edit_user", {
+    user: "${workflow.input.user}",
   });
-  expect(posted.status).toBe(200);
-  const workflow = await fetch(`${url}/api/metadata/workflow?overwrite=true`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({
-      name: WORKFLOW,
-      version: 1,
-      schemaVersion: 2,
-      timeoutSeconds: 0,
-      tasks: [
-        {
-          name: "common_room_add_or_edit_user",
-          taskReferenceName: "add_user",
-          type: "SIMPLE",
-          inputParameters: { user: "${workflow.input.user}" },
-        },
-      ],
-    }),
-  });
-  expect(workflow.status).toBe(200);
 }
 
-async function start(url: string, userId: string): Promise<string> {
-  const response = await fetch(`${url}/api/workflow/${WORKFLOW}`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ user: { id: userId, email: `${userId}@example.com` } }),
-  });
-  expect(response.status).toBe(200);
-  return response.text();
-}
+const start = (url: string, userId: string) =>
+  startWorkflow(url, WORKFLOW, { user: { id: userId, email: `${userId}@example.com` } });
 
 describe.skipIf(conductorKind !== "oss-redis")("the real Conductor server going away", () => {
   beforeAll(async () => {
@@ -75,14 +46,14 @@ describe.skipIf(conductorKind !== "oss-redis")("the real Conductor server going 
     closeSim = () => simServer.close();
     const port = await freePort();
     // The worker first, pointed at a port where nothing listens yet.
-    worker = runCli(["start"], {
-      CONDUCTOR_SERVER_URL: `http://127.0.0.1:${port}/api`,
-      COMMON_ROOM_API_URL: simServer.url,
-      COMMON_ROOM_API_TOKEN: TOKEN,
-      COMMON_ROOM_DESTINATION_SOURCE_ID: "1001",
-      WORKER_HTTP_PORT: "0",
-      CONDUCTOR_WORKER_ALL_POLL_TIMEOUT: "1000",
-    });
+    worker = runCli(
+      ["start"],
+      workerEnv({
+        conductorUrl: `http://127.0.0.1:${port}`,
+        commonRoomUrl: simServer.url,
+        token: TOKEN,
+      }),
+    );
     await worker.waitForOutput('"msg":"polling Conductor"');
     server = await startOssConductor({ flavour: "redis", port });
     await register(server.url);

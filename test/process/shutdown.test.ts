@@ -1,9 +1,10 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { startConductorUnderTest, type ConductorUnderTest } from "../support/conductor.js";
-import { createCommonRoomSimulator, startCommonRoomServer } from "../../dev/commonroom/index.js";
-import { until } from "../support/until.js";
+import { describe, expect, it } from "vitest";
 import { freePort } from "../../dev/free-port.js";
-import { runCli, type WorkerProcess } from "./worker-process.js";
+import { startWorkflow } from "../support/conductor-rest.js";
+import { cleanupAfterEach } from "../support/cleanups.js";
+import { until } from "../support/until.js";
+import { startStage, startWorker } from "./stage.js";
+import { runCli } from "./worker-process.js";
 
 /**
  * SIGTERM with several tasks in flight: polling stops, /readyz turns 503, every task taken
@@ -11,67 +12,31 @@ import { runCli, type WorkerProcess } from "./worker-process.js";
  */
 
 const TOKEN = "shutdown-test-token-91";
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanup = cleanupAfterEach();
 
+/** Conductor with the TaskDefs and example workflows registered by `register`. */
 async function setup(latencyMs: number) {
-  const conductor = await startConductorUnderTest({ sweepIntervalMs: 50 });
-  cleanups.push(() => conductor.close());
-  const sim = createCommonRoomSimulator({ tokens: [TOKEN], latencyMs });
-  const simServer = await startCommonRoomServer(sim, { port: 0 });
-  cleanups.push(() => simServer.close());
   const httpPort = await freePort();
-  const env = {
-    CONDUCTOR_SERVER_URL: `${conductor.url}/api`,
-    COMMON_ROOM_API_URL: simServer.url,
-    COMMON_ROOM_API_TOKEN: TOKEN,
-    COMMON_ROOM_DESTINATION_SOURCE_ID: "1001",
-    WORKER_HTTP_PORT: String(httpPort),
-    CONDUCTOR_WORKER_ALL_POLL_TIMEOUT: "1000",
-  };
-  const register = runCli(["register", "--examples"], env);
+  const stage = await startStage(cleanup, { token: TOKEN, latencyMs, httpPort });
+  const register = runCli(["register", "--examples"], stage.env);
   expect(await register.exited, register.output.join("")).toBe(0);
-  return { conductor, sim, env, httpPort };
+  return { ...stage, httpPort };
 }
 
-async function startWorkflows(
-  conductor: ConductorUnderTest,
-  name: string,
-  inputs: Record<string, unknown>[],
-) {
-  const ids: string[] = [];
-  for (const input of inputs) {
-    const response = await fetch(`${conductor.url}/api/workflow`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ name, version: 1, input }),
-    });
-    ids.push(await response.text());
-  }
-  return ids;
-}
-
-function started(worker: WorkerProcess) {
-  cleanups.push(async () => {
-    if (worker.child.exitCode === null) worker.child.kill("SIGKILL");
-  });
-  return worker.waitForOutput('"msg":"polling Conductor"');
-}
+const startReports = (conductorUrl: string, count: number) =>
+  Promise.all(
+    Array.from({ length: count }, () =>
+      startWorkflow(conductorUrl, "common_room_segment_report", { segmentId: 201 }),
+    ),
+  );
 
 describe("graceful shutdown", () => {
   it("SIGTERM with tasks in flight: every result is delivered and the exit code is 0", async () => {
     const { conductor, sim, env, httpPort } = await setup(1500);
-    const worker = runCli(["start"], env);
-    await started(worker);
+    const worker = await startWorker(cleanup, env);
     expect((await fetch(`http://127.0.0.1:${httpPort}/readyz`)).status).toBe(200);
 
-    const ids = await startWorkflows(
-      conductor,
-      "common_room_segment_report",
-      Array.from({ length: 5 }, () => ({ segmentId: 201 })),
-    );
+    const ids = await startReports(conductor.url, 5);
     // Every first task is taken (Common Room takes 1.5 s to answer each).
     await until(
       async () =>
@@ -104,9 +69,8 @@ describe("graceful shutdown", () => {
 
   it("a second signal cuts the drain short", async () => {
     const { conductor, env } = await setup(5000);
-    const worker = runCli(["start"], env);
-    await started(worker);
-    await startWorkflows(conductor, "common_room_segment_report", [{ segmentId: 201 }]);
+    const worker = await startWorker(cleanup, env);
+    await startReports(conductor.url, 1);
     await until(
       () => conductor.requests.some((r) => r.path.includes("/poll/") && r.status === 200),
       10_000,
@@ -124,11 +88,8 @@ describe("graceful shutdown", () => {
 
   it("SHUTDOWN_TIMEOUT_MS cuts the drain short when a task outlasts it", async () => {
     const { conductor, env } = await setup(8000);
-    const worker = runCli(["start"], { ...env, SHUTDOWN_TIMEOUT_MS: "500" });
-    await started(worker);
-    const [id] = await startWorkflows(conductor, "common_room_segment_report", [
-      { segmentId: 201 },
-    ]);
+    const worker = await startWorker(cleanup, { ...env, SHUTDOWN_TIMEOUT_MS: "500" });
+    const [id] = await startReports(conductor.url, 1);
     await until(
       async () => (await conductor.getWorkflow(id!))?.tasks[0]?.status === "IN_PROGRESS",
       10_000,

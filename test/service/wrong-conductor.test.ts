@@ -1,12 +1,12 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Writable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { freePort } from "../../dev/free-port.js";
 import { loadConfig, type Env } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
 import { startService, type Service } from "../../src/worker/service.js";
 import { until } from "../support/until.js";
+import { captureLines } from "../support/log-lines.js";
 
 /**
  * A CONDUCTOR_SERVER_URL that points at the wrong thing: a web server answering 200 with an
@@ -43,13 +43,7 @@ async function startWorker(serverUrl: string, extra: Env = {}) {
     ...extra,
   };
   const config = loadConfig(env, { requireConductor: true });
-  const logs: string[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      logs.push(String(chunk));
-      done();
-    },
-  });
+  const { lines: logs, destination } = captureLines();
   const logger = createLogger({ level: "info", destination });
   const service: Service = await startService({
     config,

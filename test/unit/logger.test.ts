@@ -1,23 +1,12 @@
 import { hostname } from "node:os";
-import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createLogger, scrubSecrets } from "../../src/logger.js";
-
-function capture() {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk, _enc, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
-  return { lines, destination };
-}
+import { captureLines } from "../support/log-lines.js";
 
 describe("logger", () => {
   it("never writes a configured secret, whatever shape carries it", () => {
     const secret = "cr-secret-token-abcdef";
-    const { lines, destination } = capture();
+    const { lines, destination } = captureLines();
     const logger = createLogger({ secrets: [secret], destination });
     logger.info({ headers: { Authorization: `Bearer ${secret}` } }, "request");
     logger.info({ nested: { deep: { value: `x${secret}y` } } }, `message with ${secret}`);
@@ -30,7 +19,7 @@ describe("logger", () => {
   });
 
   it("puts the pid and hostname on every line", () => {
-    const { lines, destination } = capture();
+    const { lines, destination } = captureLines();
     createLogger({ destination }).info("hello");
     expect(JSON.parse(lines[0]!)).toMatchObject({
       pid: process.pid,

@@ -3,20 +3,14 @@
  * every operation is served with the spec's success status, and the enums, required
  * fields and nullable fields the checks enforce are the spec's.
  */
-import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
+import { expect, it } from "vitest";
 import { createCommonRoomSimulator, ROUTES, SPEC_FACTS } from "../../../dev/commonroom/index.js";
+import { describeAgainstSpec, readVendorSpec, vendorSpecPath } from "../../support/vendor-spec.js";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-const specPath = path.resolve(repoRoot, "../shared/specs/common-room-core-openapi.yml");
-const haveSpec = existsSync(specPath);
-if (!haveSpec) console.warn(`spec-coverage: skipped, the vendor spec is not at ${specPath}`);
+const specPath = vendorSpecPath("common-room-core-openapi.yml");
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the OpenAPI document is untyped YAML */
-const spec: any = haveSpec ? parse(readFileSync(specPath, "utf8")) : {};
+const spec: any = readVendorSpec(specPath);
 
 const TWELVE: [string, string][] = [
   ["get", "/api-token-status"],
@@ -88,7 +82,7 @@ function sampleRequest(method: string, template: string): Request {
   });
 }
 
-describe.skipIf(!haveSpec)(`the simulator matches the vendor spec (${specPath})`, () => {
+describeAgainstSpec(specPath, `the simulator matches the vendor spec (${specPath})`, () => {
   it("the spec is the v1 Core API", () => {
     expect(spec.servers[0].url).toBe("https://api.commonroom.io/community/v1");
   });

@@ -3,24 +3,18 @@
  * each route is a path+method of the spec with the same query parameters and success
  * status, and the enums, ranges, columns and error codes checked are the spec's.
  */
-import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
+import { expect, it } from "vitest";
 import {
   createCommonRoomSimulator,
   SPEC_FACTS_V2,
   V2_ROUTES,
 } from "../../../dev/commonroom/index.js";
+import { describeAgainstSpec, readVendorSpec, vendorSpecPath } from "../../support/vendor-spec.js";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-const specPath = path.resolve(repoRoot, "../shared/specs/common-room-v2-openapi.yml");
-const haveSpec = existsSync(specPath);
-if (!haveSpec) console.warn(`v2-spec-coverage: skipped, the vendor spec is not at ${specPath}`);
+const specPath = vendorSpecPath("common-room-v2-openapi.yml");
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the OpenAPI document is untyped YAML */
-const spec: any = haveSpec ? parse(readFileSync(specPath, "utf8")) : {};
+const spec: any = readVendorSpec(specPath);
 
 const sortedEq = (actual: readonly string[], expected: readonly string[]) =>
   expect([...actual].sort()).toEqual([...expected].sort());
@@ -40,7 +34,7 @@ const samples: Record<string, { url: string; body?: unknown }> = {
   listActivities: { url: "/activities" },
 };
 
-describe.skipIf(!haveSpec)(`the v2 routes match the vendor v2 spec (${specPath})`, () => {
+describeAgainstSpec(specPath, `the v2 routes match the vendor v2 spec (${specPath})`, () => {
   it("the spec is the v2 API", () => {
     expect(spec.servers[0].url).toBe("https://api.commonroom.io/community/v2");
   });

@@ -4,7 +4,7 @@
  */
 import { afterEach, expect, it } from "vitest";
 import { startConductorServer, type ConductorServer } from "../../../dev/conductor/index.js";
-import { eventually } from "./harness.js";
+import { until } from "../../support/until.js";
 import { sdkSession, type SdkSession } from "./sdk-harness.js";
 
 let server: ConductorServer;
@@ -61,7 +61,7 @@ it("falls back to POST /api/tasks after a 405 and still completes workflows (204
     ["/api/tasks", 200],
   ]);
   // Empty polls are bare 204s, which the SDK tolerates: it keeps polling with count=1.
-  await eventually(
+  await until(
     () => server.requests.some((r) => r.path === "/api/tasks/poll/batch/old_a" && r.status === 204),
     5000,
     "a 204 poll",

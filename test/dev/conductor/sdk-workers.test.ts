@@ -5,7 +5,7 @@
 import type { Task } from "@io-orkes/conductor-javascript";
 import { afterEach, describe, expect, it } from "vitest";
 import { startConductorServer, type ConductorServer } from "../../../dev/conductor/index.js";
-import { eventually } from "./harness.js";
+import { until } from "../../support/until.js";
 import { sdkSession, type SdkSession } from "./sdk-harness.js";
 
 let server: ConductorServer | undefined;
@@ -74,7 +74,7 @@ describe("SDK workers", () => {
     expect(viaSdk.status).toBe("COMPLETED");
     expect(viaSdk.tasks?.[0]?.outputData).toEqual({ message: "hello ada" });
     // update-v2 answers after its 100 ms poll for a next task, so it is recorded a bit later.
-    await eventually(
+    await until(
       () => server.requests.some((r) => r.path === "/api/tasks/update-v2" && r.status === 204),
       5000,
       "update-v2 204",

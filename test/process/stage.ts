@@ -1,0 +1,69 @@
+/**
+ * The stage the worker process plays on: a Conductor under test and the Common Room
+ * simulator over HTTP on loopback, and the environment `start` reads. What they start is
+ * stopped after the test (see cleanupAfterEach).
+ */
+import {
+  createCommonRoomSimulator,
+  startCommonRoomServer,
+  type CommonRoomSimulator,
+} from "../../dev/commonroom/index.js";
+import type { Cleanups } from "../support/cleanups.js";
+import { startConductorUnderTest, type ConductorUnderTest } from "../support/conductor.js";
+import { runCli, type WorkerProcess } from "./worker-process.js";
+
+/** What `commonroom-worker start` needs to reach both servers, and nothing of the shell's. */
+export function workerEnv(options: {
+  conductorUrl: string;
+  commonRoomUrl: string;
+  token: string;
+  httpPort?: number;
+}): Record<string, string> {
+  return {
+    CONDUCTOR_SERVER_URL: `${options.conductorUrl}/api`,
+    COMMON_ROOM_API_URL: options.commonRoomUrl,
+    COMMON_ROOM_API_TOKEN: options.token,
+    COMMON_ROOM_DESTINATION_SOURCE_ID: "1001",
+    WORKER_HTTP_PORT: String(options.httpPort ?? 0),
+    CONDUCTOR_WORKER_ALL_POLL_TIMEOUT: "1000",
+  };
+}
+
+export interface Stage {
+  conductor: ConductorUnderTest;
+  sim: CommonRoomSimulator;
+  env: Record<string, string>;
+}
+
+export async function startStage(
+  cleanup: Cleanups,
+  options: { token: string; latencyMs?: number; httpPort?: number },
+): Promise<Stage> {
+  const conductor = await startConductorUnderTest({ sweepIntervalMs: 50 });
+  cleanup(() => conductor.close());
+  const sim = createCommonRoomSimulator({ tokens: [options.token], latencyMs: options.latencyMs });
+  const simServer = await startCommonRoomServer(sim, { port: 0 });
+  cleanup(() => simServer.close());
+  const env = workerEnv({
+    conductorUrl: conductor.url,
+    commonRoomUrl: simServer.url,
+    token: options.token,
+    httpPort: options.httpPort,
+  });
+  return { conductor, sim, env };
+}
+
+/** `start` in its own process, resolved once it polls; killed after the test if still up. */
+export async function startWorker(
+  cleanup: Cleanups,
+  env: Record<string, string>,
+): Promise<WorkerProcess> {
+  const worker = runCli(["start"], env);
+  cleanup(async () => {
+    if (worker.child.exitCode !== null || worker.child.signalCode !== null) return;
+    worker.child.kill("SIGKILL");
+    await worker.exited;
+  });
+  await worker.waitForOutput('"msg":"polling Conductor"');
+  return worker;
+}
