@@ -32,7 +32,7 @@ export function realConductorProjects<T extends object>(shared: T & { env: objec
       sequence: { groupOrder: index + 1 },
       // The JVM start is in globalSetup; a real server answers more slowly than the fake.
       testTimeout: 60_000,
-      hookTimeout: 120_000,
+      hookTimeout: 240_000,
     },
   }));
 }

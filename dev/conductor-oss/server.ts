@@ -22,7 +22,7 @@ export interface OssConductorOptions {
   port?: number;
   /** Progress lines (fetching the jar, starting, up after N s). */
   log?: (line: string) => void;
-  /** How long to wait for /health; the JVM needs 15-25 s on two busy cores. */
+  /** How long to wait for /health: 15-25 s on two quiet cores, minutes on busy ones. */
   startTimeoutMs?: number;
   redis?: { host: string; port: number };
 }
@@ -154,7 +154,7 @@ export async function startOssConductor(options: OssConductorOptions): Promise<O
         resolve();
       }),
     );
-    const deadline = began + (options.startTimeoutMs ?? 120_000);
+    const deadline = began + (options.startTimeoutMs ?? 240_000);
     while (!(await healthy(url))) {
       if (gone) throw new Error(`${label} exited while starting:\n${lastLines(logPath, 30)}`);
       if (Date.now() > deadline) {
