@@ -35,7 +35,7 @@ export async function startStack(
     CONDUCTOR_WORKER_ALL_POLL_TIMEOUT: "1000",
   };
   if (options.register) {
-    const register = runCli(["register"], env);
+    const register = runCli(["register", "--examples"], env);
     if ((await register.exited) !== 0)
       throw new Error(`register failed: ${register.output.join("")}`);
   }
