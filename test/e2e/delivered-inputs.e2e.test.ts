@@ -293,9 +293,11 @@ describe("5. sizes are bounded, in and out", () => {
 describe("6. the time budget stops new calls", () => {
   it("a bulk attempt starts no request after its budget, reports NOT_ATTEMPTED, and Conductor's retry finishes the batch", async () => {
     const bulk = op("bulk_add_or_edit_users");
-    // Budget: 80% of a 5 s response timeout; each write takes 400 ms, five at a time.
+    // Budget: 80% of a 5 s response timeout; 70 of the writes take 400 ms, five at a time:
+    // 5.6 s of work at the least, so the first attempt cannot finish inside its 4 s on any
+    // machine, and the retry meets the last few slow ones.
     await registerTaskDef(bulk, { responseTimeoutSeconds: 5, retryCount: 1 });
-    h.sim.inject({ match: { method: "POST", path: /\/user$/ }, delayMs: 400, times: 45 });
+    h.sim.inject({ match: { method: "POST", path: /\/user$/ }, delayMs: 400, times: 70 });
     const users = Array.from({ length: 80 }, (_, i) => ({ id: `budget-user-${i}` }));
     try {
       const run = await h.waitFor(await h.startWorkflow(mappedName(bulk), { users }), 30_000);
