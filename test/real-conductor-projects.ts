@@ -5,7 +5,9 @@ import { findJavas } from "../dev/conductor-oss/jar.js";
  * They run after the `dev` project (groupOrder), one file at a time against one shared
  * server. In CI they always run (and fail if the server cannot start); elsewhere they run
  * when a Java 17+ is installed, and E2E_REAL_CONDUCTOR=off leaves them out.
- * E2E_REAL_CONDUCTOR=redis,sqlite picks the flavours (default: redis).
+ * E2E_REAL_CONDUCTOR lists the flavours (default `redis,sqlite`): `redis` runs every file;
+ * `sqlite` only those whose answers depend on the store (batch-poll waiting, task logs, the
+ * parity exchange); `sqlite-full` every file on SQLite too.
  */
 export const REAL_CONDUCTOR_FILES = [
   "test/e2e/**/*.e2e.test.ts",
@@ -14,25 +16,40 @@ export const REAL_CONDUCTOR_FILES = [
   "test/oss/**/*.test.ts",
 ];
 
+/** Where the SQL store answers differently from Redis: poll waiting and task logs. */
+const STORE_SENSITIVE_FILES = [
+  "test/oss/parity.test.ts",
+  "test/e2e/task-logs.e2e.test.ts",
+  "test/e2e/polling.e2e.test.ts",
+  "test/e2e/examples.e2e.test.ts",
+];
+
 export function realConductorProjects<T extends object>(shared: T & { env: object }) {
-  const setting = process.env.E2E_REAL_CONDUCTOR ?? "redis";
+  const setting = process.env.E2E_REAL_CONDUCTOR ?? "redis,sqlite";
   if (setting === "off") return [];
   if (!process.env.CI && !findJavas().some((java) => java.major >= 17)) {
     console.warn("No Java 17+ found: the real Conductor OSS suite is skipped (CI never skips).");
     return [];
   }
-  return setting.split(",").map((flavour, index) => ({
-    test: {
-      ...shared,
-      name: `oss-${flavour.trim()}`,
-      include: REAL_CONDUCTOR_FILES,
-      globalSetup: ["test/global-setup.ts", "test/oss-setup.ts"],
-      env: { ...shared.env, E2E_CONDUCTOR: `oss-${flavour.trim()}` },
-      maxWorkers: 1,
-      sequence: { groupOrder: index + 1 },
-      // The JVM start is in globalSetup; a real server answers more slowly than the fake.
-      testTimeout: 60_000,
-      hookTimeout: 240_000,
-    },
-  }));
+  return setting.split(",").map((entry, index) => {
+    const flavour = entry.trim().replace("-full", "");
+    const files =
+      flavour === "sqlite" && !entry.includes("-full")
+        ? STORE_SENSITIVE_FILES
+        : REAL_CONDUCTOR_FILES;
+    return {
+      test: {
+        ...shared,
+        name: `oss-${flavour}`,
+        include: files,
+        globalSetup: ["test/global-setup.ts", "test/oss-setup.ts"],
+        env: { ...shared.env, E2E_CONDUCTOR: `oss-${flavour}` },
+        maxWorkers: 1,
+        sequence: { groupOrder: index + 1 },
+        // The JVM start is in globalSetup; a real server answers more slowly than the fake.
+        testTimeout: 60_000,
+        hookTimeout: 240_000,
+      },
+    };
+  });
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { conductorKind } from "../support/conductor.js";
 import { TOKEN, lastTask, startHarness, type Harness, type WorkflowRun } from "./harness.js";
 
 /**
@@ -35,7 +36,10 @@ async function taskLogs(run: WorkflowRun): Promise<string[]> {
   return entries.map((e) => e.log);
 }
 
-describe("task logs in Conductor", () => {
+// Conductor OSS keeps task logs in its index. The Redis flavour here runs without one (no
+// Elasticsearch on these machines), so it answers 204 for every task: the logs are shown on
+// the real server by the `oss-sqlite` project, whose store indexes them.
+describe.skipIf(conductorKind === "oss-redis")("task logs in Conductor", () => {
   it("a completed task: its request with method, path, status and time, then the outcome", async () => {
     const run = await h.runTask("common_room_get_segment_statuses", { segmentId: 201 });
     expect(run.status).toBe("COMPLETED");
