@@ -10,7 +10,7 @@ import {
 import { activityCatalogIssues } from "./catalog.js";
 import { defineOperation } from "./define.js";
 import { resolveDestinationSourceId } from "./destination.js";
-import { InvalidInputError } from "./input-error.js";
+import { InvalidInputError } from "./errors.js";
 import { ListInput, listPages } from "./paging.js";
 
 export const getActivityTypes = defineOperation({

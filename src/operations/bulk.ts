@@ -3,12 +3,10 @@ import { BooleanInput } from "../commonroom/input-forms.js";
 import { isCommonRoomError } from "../commonroom/errors.js";
 import { isBudgetSpent } from "../commonroom/retry.js";
 import { ApiActivity, ApiUser, DestinationSourceId } from "../commonroom/schemas.js";
-import { toTaskError } from "../worker/results.js";
-import { BulkFailedError } from "./bulk-error.js";
 import { activityCatalogIssues, userCatalogIssues, type CatalogSnapshot } from "./catalog.js";
 import { defineOperation, type OperationContext } from "./define.js";
 import { resolveDestinationSourceId } from "./destination.js";
-import { InvalidInputError, type InputIssue } from "./input-error.js";
+import { BulkFailedError, InvalidInputError, toTaskError, type InputIssue } from "./errors.js";
 import { itemsOf } from "./items.js";
 import { jsonBytes } from "./output-ceiling.js";
 

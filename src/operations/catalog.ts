@@ -1,6 +1,6 @@
 import type { CallOptions, CommonRoomClient } from "../commonroom/client.js";
 import type { ApiActivity, ApiUser, CustomField } from "../commonroom/schemas.js";
-import type { InputIssue } from "./input-error.js";
+import type { InputIssue } from "./errors.js";
 
 /**
  * Activity types and custom fields of one integration, cached for `ttlSeconds`. Common Room

@@ -2,7 +2,7 @@ import { MAX_STRING_LENGTH } from "../commonroom/input-forms.js";
 import type { Logger } from "../logger.js";
 import { dropAbsentNulls } from "./absent-nulls.js";
 import type { Operation } from "./define.js";
-import { InvalidInputError, type InputIssue } from "./input-error.js";
+import { InvalidInputError, type InputIssue } from "./errors.js";
 import { resemblance } from "./near-miss.js";
 import { isRecord } from "./schema-walk.js";
 

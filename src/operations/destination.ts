@@ -1,5 +1,5 @@
 import type { Integration } from "../config.js";
-import { InvalidInputError } from "./input-error.js";
+import { InvalidInputError } from "./errors.js";
 
 /** The task's destinationSourceId, else the integration's default; with neither, bad input. */
 export function resolveDestinationSourceId(

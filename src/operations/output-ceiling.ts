@@ -8,17 +8,3 @@
 export function jsonBytes(value: unknown): number {
   return Buffer.byteLength(JSON.stringify(value) ?? "", "utf8");
 }
-
-/** An output over the ceiling that the operation could not cut down itself. */
-export class OutputTooLargeError extends Error {
-  override readonly name = "OutputTooLargeError";
-  constructor(
-    readonly bytes: number,
-    readonly maxBytes: number,
-    hint = "",
-  ) {
-    super(
-      `the task's output would be ${bytes} bytes, over COMMON_ROOM_MAX_OUTPUT_BYTES (${maxBytes})${hint ? `; ${hint}` : ""}`,
-    );
-  }
-}

@@ -4,7 +4,8 @@ import { CommonRoomError, isCommonRoomError } from "../commonroom/errors.js";
 import { BooleanInput, integerInput } from "../commonroom/input-forms.js";
 import { SortDirection } from "../commonroom/schemas.js";
 import type { Logger } from "../logger.js";
-import { jsonBytes, OutputTooLargeError } from "./output-ceiling.js";
+import { OutputTooLargeError } from "./errors.js";
+import { jsonBytes } from "./output-ceiling.js";
 
 /** The paging inputs every v2 list operation shares (contract: "Paging"). */
 export const PagingInput = {

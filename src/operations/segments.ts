@@ -2,7 +2,7 @@ import { z } from "zod";
 import { isCommonRoomError } from "../commonroom/errors.js";
 import { MAX_NAME_LENGTH, ObjectTypeId, SegmentId } from "../commonroom/schemas.js";
 import { defineOperation } from "./define.js";
-import { InvalidInputError } from "./input-error.js";
+import { InvalidInputError } from "./errors.js";
 
 export const getSegments = defineOperation({
   name: "Get Segments",

@@ -4,7 +4,7 @@ import { ApiUser, DestinationSourceId } from "../commonroom/schemas.js";
 import { userCatalogIssues } from "./catalog.js";
 import { defineOperation } from "./define.js";
 import { resolveDestinationSourceId } from "./destination.js";
-import { InvalidInputError } from "./input-error.js";
+import { InvalidInputError } from "./errors.js";
 
 export const addOrEditUser = defineOperation({
   name: "Add or Edit User",

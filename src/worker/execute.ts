@@ -1,8 +1,8 @@
 import type { CallTrace } from "../commonroom/client.js";
 import type { Operation } from "../operations/define.js";
 import { prepareInput } from "../operations/delivered-input.js";
-import { InvalidInputError } from "../operations/input-error.js";
-import { jsonBytes, OutputTooLargeError } from "../operations/output-ceiling.js";
+import { jsonBytes } from "../operations/output-ceiling.js";
+import { InvalidInputError, OutputTooLargeError } from "../operations/errors.js";
 import { DEFAULT_MAX_OUTPUT_BYTES } from "../config.js";
 import type { Logger } from "../logger.js";
 import type { Integrations } from "./integrations.js";

@@ -2,7 +2,7 @@ import { CommonRoomClient, type CommonRoomObserver } from "../commonroom/client.
 import { Catalog } from "../operations/catalog.js";
 import type { Config, Integration } from "../config.js";
 import type { Logger } from "../logger.js";
-import { IntegrationError } from "./integration-error.js";
+import { IntegrationError } from "../operations/errors.js";
 
 export interface ResolvedIntegration {
   integration: Integration;

@@ -1,8 +1,7 @@
 import { z } from "zod";
 import { describe, expect, it } from "vitest";
 import { CommonRoomError, type CommonRoomErrorKind } from "../../src/commonroom/errors.js";
-import { InvalidInputError } from "../../src/operations/input-error.js";
-import { IntegrationError } from "../../src/worker/integration-error.js";
+import { IntegrationError, InvalidInputError } from "../../src/operations/errors.js";
 import { MAX_RATE_LIMIT_HANDBACKS, toTaskResult } from "../../src/worker/results.js";
 
 const crError = (
