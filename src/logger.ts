@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
 import { pino, type DestinationStream, type Logger } from "pino";
+import { REDACTED, scrubSecrets } from "./secrets.js";
 
 export type { Logger } from "pino";
 
@@ -24,21 +25,6 @@ const REDACT_PATHS = [
   "request",
   "*.request",
 ];
-
-export const REDACTED = "[REDACTED]";
-
-/**
- * Replaces every occurrence of a known secret in a text. The last line of defence: whatever
- * object shape reaches the logger (an axios error from a library, a message that quotes a
- * header), the token's characters never reach the output.
- */
-export function scrubSecrets(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret && out.includes(secret)) out = out.split(secret).join(REDACTED);
-  }
-  return out;
-}
 
 export interface LoggerOptions {
   level?: string;

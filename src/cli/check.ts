@@ -1,5 +1,6 @@
 import { loadConfig, secretsOf } from "../config.js";
-import { createLogger, scrubSecrets } from "../logger.js";
+import { createLogger } from "../logger.js";
+import { scrubSecrets } from "../secrets.js";
 import { findOperation } from "../operations/index.js";
 import { executeOperation } from "../worker/execute.js";
 import { Integrations } from "../worker/integrations.js";

@@ -3,20 +3,11 @@
  * Only safe facts are kept: operation, status, method, path, an error code, Common Room's
  * own `reason`. Never headers, never the request config, never the axios error itself.
  */
+import { scrubSecrets } from "../secrets.js";
 import { CommonRoomError, type CommonRoomErrorKind } from "./errors.js";
 
 export const FALLBACK_RATE_LIMIT_WAIT_MS = 1000;
 const SNIPPET_CHARS = 120;
-const REDACTED = "[REDACTED]";
-
-/** Replaces every occurrence of each non-empty secret in `text`. */
-export function redactSecrets(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret && out.includes(secret)) out = out.split(secret).join(REDACTED);
-  }
-  return out;
-}
 
 export interface HttpAnswer {
   operation: string;
@@ -46,11 +37,11 @@ export function classifyHttpError(answer: HttpAnswer): CommonRoomError {
   /** What Common Room said, ready for the message. */
   let said: string | undefined;
   if (v2 !== undefined) {
-    reason = redactSecrets(clip(v2.code, 80), secrets);
-    said = `${v2.message === undefined ? "no message given" : redactSecrets(clip(v2.message), secrets)} (${reason})`;
+    reason = scrubSecrets(clip(v2.code, 80), secrets);
+    said = `${v2.message === undefined ? "no message given" : scrubSecrets(clip(v2.message), secrets)} (${reason})`;
   } else {
     const v1Reason = reasonOf(body);
-    reason = v1Reason === undefined ? undefined : redactSecrets(clip(v1Reason), secrets);
+    reason = v1Reason === undefined ? undefined : scrubSecrets(clip(v1Reason), secrets);
     said = reason;
   }
   const details = { method, path };
@@ -173,7 +164,7 @@ export function unexpectedResponse(
     kind: "unexpected_response",
     operation,
     httpStatus: status,
-    message: redactSecrets(
+    message: scrubSecrets(
       clip(`Common Room answered ${status} to ${operation} with ${problem}`, 300),
       secrets,
     ),
@@ -183,7 +174,7 @@ export function unexpectedResponse(
 /** A short quoted excerpt of a body, for messages. */
 export function snippet(text: string, secrets: readonly string[]): string {
   const oneLine = text.replace(/\s+/g, " ").trim();
-  return JSON.stringify(redactSecrets(clip(oneLine, SNIPPET_CHARS), secrets));
+  return JSON.stringify(scrubSecrets(clip(oneLine, SNIPPET_CHARS), secrets));
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * The floors of src/, bottom to top: commonroom (the API client) → operations → worker
  * (the runtime) → cli. A module may import its own floor or a lower one, never a higher
- * one; config.ts, logger.ts and package-root.ts are the shared ground floor every floor
+ * one; config.ts, logger.ts, secrets.ts and package-root.ts are the shared ground floor every floor
  * may import, and they import no floor. Every upward import is reported with file and line.
  */
 import { readdirSync, readFileSync } from "node:fs";
@@ -16,6 +16,7 @@ const FLOORS: Record<string, number> = {
   "config.ts": 0,
   "logger.ts": 0,
   "package-root.ts": 0,
+  "secrets.ts": 0,
   commonroom: 1,
   operations: 2,
   worker: 3,

@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import { describe, expect, it } from "vitest";
-import { createLogger, scrubSecrets } from "../../src/logger.js";
+import { createLogger } from "../../src/logger.js";
+import { scrubSecrets } from "../../src/secrets.js";
 import { captureLines } from "../support/log-lines.js";
 
 describe("logger", () => {
