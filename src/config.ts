@@ -131,7 +131,7 @@ const IntegrationEntry = z
   })
   .strict();
 
-/** `.../community/v1` → `.../community/v2`; other URLs get `/v2` appended to their parent. */
+/** `.../community/v1` → `.../community/v2`; any other URL gets `/v2` appended. The one derivation, for config and client. */
 export function deriveV2Url(v1Url: string): string {
   const trimmed = v1Url.replace(/\/+$/, "");
   return /\/v1$/.test(trimmed) ? trimmed.replace(/\/v1$/, "/v2") : `${trimmed}/v2`;

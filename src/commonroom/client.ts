@@ -6,6 +6,7 @@
  * 429s, 5xx and network errors are handled by the retry layer (retry.ts) around each call.
  * v2 answers come wrapped as `{ success: true, data, meta? }`; the methods unwrap them.
  */
+import { deriveV2Url } from "../config.js";
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 import type { Logger } from "pino";
 import type { z } from "zod";
@@ -164,12 +165,6 @@ const ACTIVITY_QUERY_KEYS = [
   "cursor",
 ] as const satisfies readonly (keyof ActivityQuery)[];
 
-/** The v2 base derived from a v1 base: a trailing `/v1` becomes `/v2`, else `/v2` is added. */
-export function deriveApiV2Url(apiUrl: string): string {
-  const trimmed = apiUrl.replace(/\/+$/, "");
-  return /\/v1$/.test(trimmed) ? trimmed.replace(/\/v1$/, "/v2") : `${trimmed}/v2`;
-}
-
 /** A request timeout is never cut below this by a nearly spent budget. */
 const MIN_REQUEST_TIMEOUT_MS = 1000;
 
@@ -197,7 +192,7 @@ export class CommonRoomClient {
   constructor(private readonly opts: CommonRoomClientOptions) {
     this.policy = resolveRetryPolicy(opts.retry);
     this.secrets = [opts.apiToken];
-    this.v2BaseUrl = (opts.apiV2Url ?? deriveApiV2Url(opts.apiUrl)).replace(/\/+$/, "");
+    this.v2BaseUrl = (opts.apiV2Url ?? deriveV2Url(opts.apiUrl)).replace(/\/+$/, "");
     this.http = axios.create({
       baseURL: opts.apiUrl.replace(/\/+$/, ""),
       headers: { Authorization: `Bearer ${opts.apiToken}`, Accept: "application/json" },

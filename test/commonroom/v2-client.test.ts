@@ -1,6 +1,6 @@
 import { http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
-import { deriveApiV2Url } from "../../src/commonroom/client.js";
+import { deriveV2Url } from "../../src/config.js";
 import { API, API_V2, TOKEN, makeClient, recorder, useServer } from "./support.js";
 
 const server = useServer();
@@ -24,12 +24,12 @@ function queryOf(url: URL): [string, string][] {
 
 describe("v2 base URL", () => {
   it("derives the v2 base from apiUrl by replacing its trailing /v1", () => {
-    expect(deriveApiV2Url("https://api.commonroom.io/community/v1")).toBe(
+    expect(deriveV2Url("https://api.commonroom.io/community/v1")).toBe(
       "https://api.commonroom.io/community/v2",
     );
-    expect(deriveApiV2Url("https://x.test/community/v1/")).toBe("https://x.test/community/v2");
+    expect(deriveV2Url("https://x.test/community/v1/")).toBe("https://x.test/community/v2");
     // Only a trailing /v1 is replaced.
-    expect(deriveApiV2Url("https://v1.x.test/v1/api")).toBe("https://v1.x.test/v1/api/v2");
+    expect(deriveV2Url("https://v1.x.test/v1/api")).toBe("https://v1.x.test/v1/api/v2");
   });
 
   it("sends v2 calls to the derived base by default, v1 calls to apiUrl", async () => {
