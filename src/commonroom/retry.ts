@@ -11,6 +11,7 @@
  *   never sleeping past the deadline.
  * - Anything else is thrown as is.
  */
+import { sleep } from "../sleep.js";
 import { CommonRoomError, isCommonRoomError } from "./errors.js";
 
 export interface RetryPolicy {
@@ -38,7 +39,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxDelayMs: 4000,
   defaultBudgetMs: 30_000,
   random: Math.random,
-  sleep: sleepFor,
+  sleep,
   now: Date.now,
 };
 
@@ -159,12 +160,8 @@ async function pause(
   operation: string,
   signal: AbortSignal | undefined,
 ): Promise<void> {
-  try {
-    await policy.sleep(ms, signal);
-  } catch (error) {
-    if (signal?.aborted) throw cancelled(operation);
-    throw error;
-  }
+  await policy.sleep(ms, signal);
+  if (signal?.aborted) throw cancelled(operation);
 }
 
 /** details.code of the error thrown instead of a request that the budget left no time for. */
@@ -194,24 +191,5 @@ function cancelled(operation: string): CommonRoomError {
     operation,
     message: `Common Room did not answer ${operation}: the call was cancelled`,
     details: { code: "ERR_CANCELED" },
-  });
-}
-
-/** setTimeout as a promise that an AbortSignal can cut short. */
-export function sleepFor(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(new Error("aborted"));
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new Error("aborted"));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
   });
 }

@@ -1,7 +1,7 @@
 import type { Logger } from "../logger.js";
 import { ConductorHttpError, type ConductorGateway, type PolledTask } from "./conductor.js";
 import type { TaskResultBody } from "./results.js";
-import { sleep } from "./sleep.js";
+import { sleep } from "../sleep.js";
 
 export interface DeliveryPolicy {
   initialDelayMs: number;

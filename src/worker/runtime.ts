@@ -10,7 +10,7 @@ import { DEFAULT_TASK_BUDGET_MS, executeOperation } from "./execute.js";
 import type { Integrations } from "./integrations.js";
 import { toTaskResult, type Classified } from "./results.js";
 import { pollerSettings, type PollerSettings } from "./settings.js";
-import { sleep } from "./sleep.js";
+import { sleep } from "../sleep.js";
 import { TaskLog } from "./task-log.js";
 
 /** What the runtime reports as it works; metrics.ts turns these into Prometheus series. */

@@ -8,8 +8,8 @@ import {
   DEFAULT_RETRY_POLICY,
   MAX_RATE_LIMIT_WAITS,
   resolveRetryPolicy,
-  sleepFor,
 } from "../../src/commonroom/retry.js";
+import { sleep } from "../../src/sleep.js";
 import { captureLines } from "../support/log-lines.js";
 import { API, TOKEN, fakeTime, makeClient, rejectionOf, useServer } from "./support.js";
 
@@ -234,7 +234,7 @@ describe("cancellation and the default sleep", () => {
       retry: {
         sleep: (ms, signal) => {
           setTimeout(() => controller.abort(), 5);
-          return sleepFor(ms, signal);
+          return sleep(ms, signal);
         },
       },
     });
@@ -247,9 +247,9 @@ describe("cancellation and the default sleep", () => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
-  it("sleepFor waits with real timers", async () => {
+  it("sleep waits with real timers", async () => {
     const started = Date.now();
-    await sleepFor(20);
+    await sleep(20);
     expect(Date.now() - started).toBeGreaterThanOrEqual(15);
   });
 });

@@ -17,6 +17,7 @@ const FLOORS: Record<string, number> = {
   "logger.ts": 0,
   "package-root.ts": 0,
   "secrets.ts": 0,
+  "sleep.ts": 0,
   commonroom: 1,
   operations: 2,
   worker: 3,

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { ConductorServerOptions } from "../../dev/conductor/index.js";
-import { ConductorHttpError } from "../../src/worker/conductor.js";
+import { PollError } from "../../src/worker/poll-error.js";
 import { cleanupAfterEach } from "../support/cleanups.js";
 import { COMPLETED, gatewayTo, queueTasks, startConductor, updatesSeen } from "./gateway-setup.js";
 import { startScriptedServer } from "./scripted-server.js";
@@ -35,13 +35,17 @@ describe("batch poll", () => {
     expect(polls.map((r) => r.status)).toEqual([204]);
   });
 
-  it("an error status is a ConductorHttpError carrying it", async () => {
+  it("an error status is a PollError carrying the status, the URL and what came back", async () => {
     const server = await conductor();
     const gateway = await gatewayTo(cleanup, server.url);
     server.setFault({ routes: "polls", status: 500 });
     const failure = gateway.batchPoll("gw_x", { workerId: "w", count: 1, timeoutMs: 0 });
-    await expect(failure).rejects.toBeInstanceOf(ConductorHttpError);
-    await expect(failure).rejects.toMatchObject({ status: 500, route: "batch poll" });
+    await expect(failure).rejects.toBeInstanceOf(PollError);
+    await expect(failure).rejects.toMatchObject({
+      status: 500,
+      url: expect.stringContaining("/api/tasks/poll/batch/gw_x"),
+      received: expect.stringContaining("Injected fault"),
+    });
   });
 });
 
