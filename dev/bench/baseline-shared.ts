@@ -23,7 +23,7 @@ export async function runTaskHandler(workers: ConductorWorker[]): Promise<void> 
   process.stdout.write("READY\n");
   const stopAll = () => {
     void handler.stopWorkers().finally(() => {
-      (client as { stopBackgroundRefresh?: () => void }).stopBackgroundRefresh?.();
+      client.stopBackgroundRefresh();
       process.exit(0);
     });
   };

@@ -53,7 +53,7 @@ Common Room token.`,
         );
         return EXIT.ok;
       } finally {
-        (client as { stopBackgroundRefresh?: () => void }).stopBackgroundRefresh?.();
+        client.stopBackgroundRefresh();
       }
     })();
     return untilStopped(guard, "register", work);

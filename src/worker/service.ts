@@ -94,7 +94,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     httpPort: http?.port,
     async stop(timeoutMs = config.shutdownTimeoutMs) {
       const result = await runtime.drain(timeoutMs);
-      (client as { stopBackgroundRefresh?: () => void }).stopBackgroundRefresh?.();
+      client.stopBackgroundRefresh();
       await http?.close();
       return result;
     },

@@ -340,7 +340,7 @@ describe("7. register leaves other people's workflows alone", () => {
       const plain = await registerDefinitions(client, operations, { prefix: "other_" }, logger);
       expect(plain.workflows).toEqual([]);
     } finally {
-      (client as { stopBackgroundRefresh?: () => void }).stopBackgroundRefresh?.();
+      client.stopBackgroundRefresh();
     }
     const original = (await (
       await fetch(`${h.conductor.url}/api/metadata/workflow/${PREFIX}product_signup`)

@@ -179,7 +179,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async close() {
       await service.stop(5_000);
       msw.close();
-      (client as { stopBackgroundRefresh?: () => void }).stopBackgroundRefresh?.();
+      client.stopBackgroundRefresh();
       await conductor.close();
     },
   };

@@ -22,7 +22,7 @@ export async function gatewayTo(
     maxConnections: 4,
     logger: createLogger({ level: "silent" }),
   });
-  cleanup(() => (client as { stopBackgroundRefresh?: () => void }).stopBackgroundRefresh?.());
+  cleanup(() => client.stopBackgroundRefresh());
   return new ConductorGateway(client);
 }
 

@@ -37,7 +37,7 @@ export async function sdkSession(
     },
     async stop() {
       for (const handler of handlers) await handler.stopWorkers();
-      (client as { stopBackgroundRefresh?: () => void }).stopBackgroundRefresh?.();
+      client.stopBackgroundRefresh();
     },
   };
 }
