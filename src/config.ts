@@ -39,6 +39,12 @@ export interface Config {
   /** How long polls may fail before /readyz answers 503. */
   conductorUnreachableMs: number;
   logLevel: string;
+  /**
+   * The SDK's per-worker variables as given (CONDUCTOR_WORKER_<TASK>_<PROP>,
+   * conductor.worker.<task>.<prop> and their ALL forms), resolved per task type by
+   * worker/settings.ts, which validates them when the worker starts.
+   */
+  workerOverrides: Env;
 }
 
 /**
@@ -298,6 +304,13 @@ export function loadConfig(env: Env = process.env, options: LoadOptions = {}): C
     conductorUnreachableMs:
       parseVariable(env, "CONDUCTOR_UNREACHABLE_MS", NonNegativeInt) ?? 30_000,
     logLevel,
+    workerOverrides: Object.fromEntries(
+      Object.entries(env).filter(
+        ([name, value]) =>
+          value !== undefined &&
+          (name.startsWith("CONDUCTOR_WORKER_") || name.startsWith("conductor.worker.")),
+      ),
+    ),
   };
 }
 

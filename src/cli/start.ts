@@ -29,7 +29,7 @@ COMMON_ROOM_INTEGRATIONS_FILE); see .env.example.`,
       logger.info({ signal: guard.reason }, "stopped before polling began");
       return guard.crashed ? EXIT.failed : EXIT.ok;
     }
-    const service = await startService({ config, logger, env: process.env });
+    const service = await startService({ config, logger });
     return new Promise<number>((resolve) => {
       guard.onSecondSignal((signal) => {
         logger.warn(

@@ -38,8 +38,8 @@ export interface RuntimeOptions {
   taskPrefix: string;
   integrations: Integrations;
   logger: Logger;
-  /** Source of the CONDUCTOR_WORKER_* overrides. */
-  env?: Env;
+  /** The CONDUCTOR_WORKER_* overrides (Config.workerOverrides). */
+  workerOverrides: Env;
   observer?: RuntimeObserver;
   delivery?: Partial<DeliveryPolicy>;
   /** Longest pause after failed polls (they back off from 1 s). */
@@ -82,7 +82,12 @@ export class WorkerRuntime {
     this.delivery = { ...DEFAULT_DELIVERY, ...options.delivery };
     this.pollers = options.operations.map((operation) => {
       const taskType = taskTypeOf(operation, options.taskPrefix);
-      return { taskType, operation, settings: pollerSettings(taskType, options.env), inFlight: 0 };
+      return {
+        taskType,
+        operation,
+        settings: pollerSettings(taskType, options.workerOverrides),
+        inFlight: 0,
+      };
     });
     // Every poll loop sleeps on stopPolling and every task slot may wait on abandon, each
     // adding one listener that it removes when the sleep ends. Those are the bounds, so

@@ -13,8 +13,6 @@ import { WorkerRuntime } from "./runtime.js";
 export interface ServiceOptions {
   config: Config;
   logger: Logger;
-  /** Source of the CONDUCTOR_WORKER_* overrides. */
-  env?: Env;
   operations?: readonly Operation[];
   delivery?: Partial<DeliveryPolicy>;
   maxRateLimitHandbacks?: number;
@@ -79,7 +77,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     taskPrefix: config.taskPrefix,
     integrations: new Integrations(config, { observer: metrics.commonRoomObserver, logger }),
     logger,
-    env: options.env,
+    workerOverrides: config.workerOverrides,
     observer: metrics.runtimeObserver,
     delivery: options.delivery,
     maxRateLimitHandbacks: options.maxRateLimitHandbacks,

@@ -58,7 +58,8 @@ function integer(env: Env, taskType: string, prop: string, min: number, fallback
   return value;
 }
 
-export function pollerSettings(taskType: string, env: Env = process.env): PollerSettings {
+/** `env` is Config.workerOverrides: the SDK worker variables that config.ts collected. */
+export function pollerSettings(taskType: string, env: Env): PollerSettings {
   const paused = lookup(env, taskType, "PAUSED");
   const pollTimeoutMs = integer(env, taskType, "POLL_TIMEOUT", 0, DEFAULT_SETTINGS.pollTimeoutMs);
   if (pollTimeoutMs > MAX_POLL_TIMEOUT_MS) {

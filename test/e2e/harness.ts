@@ -126,7 +126,6 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const service = await startService({
     config,
     logger,
-    env,
     http: { port: 0, host: "127.0.0.1" },
     delivery: { initialDelayMs: 20, maxDelayMs: 200 },
     maxRateLimitHandbacks: options.maxRateLimitHandbacks,

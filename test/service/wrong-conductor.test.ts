@@ -48,7 +48,6 @@ async function startWorker(serverUrl: string, extra: Env = {}) {
   const service: Service = await startService({
     config,
     logger,
-    env,
     http: { port: 0, host: "127.0.0.1" },
   });
   cleanups.push(() => service.stop(2000));
