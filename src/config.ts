@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { ConfigError } from "./config-error.js";
+import { loadWebhooksFile, type WebhookSettings } from "./webhooks/config.js";
 
 /**
  * Environment → typed configuration. Every problem is a ConfigError whose message names
@@ -33,11 +35,12 @@ export interface Config {
   shutdownTimeoutMs: number;
   httpPort: number;
   logLevel: string;
+  /** The webhook listener; undefined (off) unless COMMON_ROOM_WEBHOOKS_FILE is set. */
+  webhooks?: WebhookSettings;
 }
 
-export class ConfigError extends Error {
-  override readonly name = "ConfigError";
-}
+// In a file of its own so that modules config.ts reads from (webhooks/config.ts) can throw it too.
+export { ConfigError } from "./config-error.js";
 
 export type Env = Record<string, string | undefined>;
 
@@ -252,6 +255,10 @@ export function loadConfig(env: Env = process.env, options: LoadOptions = {}): C
     );
   }
 
+  const httpPort =
+    parseVariable(env, "WORKER_HTTP_PORT", NonNegativeInt.max(65535, "must be at most 65535")) ??
+    9464;
+
   return {
     conductor: { serverUrl, authKey, authSecret },
     integrations,
@@ -264,10 +271,31 @@ export function loadConfig(env: Env = process.env, options: LoadOptions = {}): C
     catalogTtlSeconds: parseVariable(env, "COMMON_ROOM_CATALOG_TTL_SECONDS", NonNegativeInt) ?? 600,
     rateLimitPerSecond: parseVariable(env, "COMMON_ROOM_RATE_LIMIT_PER_SECOND", PositiveInt),
     shutdownTimeoutMs: parseVariable(env, "SHUTDOWN_TIMEOUT_MS", NonNegativeInt) ?? 30_000,
-    httpPort:
-      parseVariable(env, "WORKER_HTTP_PORT", NonNegativeInt.max(65535, "must be at most 65535")) ??
-      9464,
+    httpPort,
     logLevel,
+    webhooks: loadWebhookSettings(env, httpPort),
+  };
+}
+
+/** The webhook listener's settings, when COMMON_ROOM_WEBHOOKS_FILE turns it on. */
+function loadWebhookSettings(env: Env, httpPort: number): WebhookSettings | undefined {
+  const file = readVariable(env, "COMMON_ROOM_WEBHOOKS_FILE");
+  if (!file) return undefined;
+  // 0 asks the system for a free port (tests, the sandbox); the log names the one bound.
+  const port =
+    parseVariable(env, "WEBHOOK_PORT", NonNegativeInt.max(65535, "must be at most 65535")) ?? 9465;
+  if (port !== 0 && port === httpPort) {
+    throw new ConfigError(
+      `WEBHOOK_PORT: must differ from WORKER_HTTP_PORT (both are ${port}); the webhook listener has a port of its own`,
+    );
+  }
+  return {
+    file,
+    port,
+    host: readVariable(env, "WEBHOOK_HOST") ?? "0.0.0.0",
+    dedupeSeconds:
+      parseVariable(env, "COMMON_ROOM_WEBHOOK_DEDUPE_SECONDS", NonNegativeInt) ?? 86_400,
+    webhooks: loadWebhooksFile(env, file),
   };
 }
 
@@ -275,5 +303,6 @@ export function loadConfig(env: Env = process.env, options: LoadOptions = {}): C
 export function secretsOf(config: Config): string[] {
   const secrets = [...config.integrations.values()].map((i) => i.apiToken);
   if (config.conductor.authSecret) secrets.push(config.conductor.authSecret);
+  for (const webhook of config.webhooks?.webhooks ?? []) secrets.push(webhook.secret);
   return secrets.filter((s) => s.length >= 4);
 }

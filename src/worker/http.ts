@@ -16,6 +16,8 @@ export async function startHealthServer(options: {
   port: number;
   host?: string;
   state: () => RuntimeState | "starting";
+  /** Why a part beside the pollers cannot serve (the webhook listener); any makes /readyz 503. */
+  problems?: () => string[];
   registry: Registry;
 }): Promise<HealthServer> {
   const server: Server = createServer((req, res) => {
@@ -30,9 +32,10 @@ export async function startHealthServer(options: {
       res.writeHead(alive ? 200 : 503, { "Content-Type": "application/json" });
       res.end(JSON.stringify({ status: alive ? "ok" : "stopped", state }));
     } else if (path === "/readyz") {
-      const ready = state === "polling";
+      const problems = options.problems?.() ?? [];
+      const ready = state === "polling" && problems.length === 0;
       res.writeHead(ready ? 200 : 503, { "Content-Type": "application/json" });
-      res.end(JSON.stringify({ ready, state }));
+      res.end(JSON.stringify({ ready, state, ...(problems.length > 0 && { reasons: problems }) }));
     } else if (path === "/metrics") {
       options.registry.metrics().then(
         (text) => res.writeHead(200, { "Content-Type": options.registry.contentType }).end(text),

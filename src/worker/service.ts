@@ -2,6 +2,7 @@ import type { Config, Env } from "../config.js";
 import type { Logger } from "../logger.js";
 import { operations as allOperations } from "../operations/index.js";
 import type { Operation } from "../operations/define.js";
+import { startWebhookListener, type WebhookListener } from "../webhooks/listener.js";
 import { ConductorGateway, connectConductor } from "./conductor.js";
 import type { DeliveryPolicy } from "./delivery.js";
 import { startHealthServer, type HealthServer } from "./http.js";
@@ -26,6 +27,8 @@ export interface Service {
   metrics: WorkerMetrics;
   /** The health and metrics endpoints' port, when they are on. */
   httpPort?: number;
+  /** The webhook listener, when COMMON_ROOM_WEBHOOKS_FILE turns it on. */
+  webhooks?: WebhookListener;
   /** Drains (see WorkerRuntime.drain), then closes the endpoints and the Conductor client. */
   stop(timeoutMs?: number): Promise<{ unfinished: number }>;
 }
@@ -37,7 +40,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const ops = options.operations ?? allOperations;
   const metrics = new WorkerMetrics();
   // Set once Conductor is reached; until then the endpoints report "starting".
-  const current: { runtime?: WorkerRuntime } = {};
+  const current: { runtime?: WorkerRuntime; webhooks?: WebhookListener } = {};
 
   const httpOption =
     options.http ?? (config.httpPort > 0 ? { port: config.httpPort } : (false as const));
@@ -47,6 +50,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     http = await startHealthServer({
       ...httpOption,
       state: () => current.runtime?.state ?? "starting",
+      problems: () => current.webhooks?.problems() ?? [],
       registry: metrics.registry,
     });
     logger.info({ port: http.port }, "health and metrics endpoints listening");
@@ -73,12 +77,23 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   });
   current.runtime = runtime;
   runtime.start();
+  if (config.webhooks) {
+    current.webhooks = await startWebhookListener({
+      settings: config.webhooks,
+      client,
+      logger,
+      registry: metrics.registry,
+    });
+  }
+  const webhooks = current.webhooks;
   return {
     runtime,
     metrics,
     httpPort: http?.port,
+    webhooks,
     async stop(timeoutMs = config.shutdownTimeoutMs) {
-      const result = await runtime.drain(timeoutMs);
+      // Deliveries in flight still need the Conductor client: both drain before it closes.
+      const [result] = await Promise.all([runtime.drain(timeoutMs), webhooks?.drain(timeoutMs)]);
       (client as { stopBackgroundRefresh?: () => void }).stopBackgroundRefresh?.();
       await http?.close();
       return result;

@@ -56,11 +56,25 @@ export type TaskDefinition = ReturnType<typeof taskDefinitions>[number];
 export interface ExampleWorkflow {
   /** File stem, e.g. "product-signup". */
   id: string;
-  definition: { name: string; version?: number; tasks: { name: string }[] } & Record<
-    string,
-    unknown
-  >;
+  definition: { name: string; version?: number; tasks: ExampleTask[] } & Record<string, unknown>;
   sampleInput: Record<string, unknown>;
+}
+
+interface ExampleTask {
+  name: string;
+  taskReferenceName?: string;
+  decisionCases?: Record<string, ExampleTask[]>;
+  defaultCase?: ExampleTask[];
+}
+
+/** Moves task names to `prefix`, inside SWITCH cases too. */
+function renameTasks(tasks: ExampleTask[], prefix: string): void {
+  for (const task of tasks) {
+    if (task.name.startsWith(EXAMPLE_PREFIX))
+      task.name = prefix + task.name.slice(EXAMPLE_PREFIX.length);
+    for (const list of Object.values(task.decisionCases ?? {})) renameTasks(list, prefix);
+    renameTasks(task.defaultCase ?? [], prefix);
+  }
 }
 
 /** The workflows in examples/, with their task names moved to `prefix`. */
@@ -78,10 +92,7 @@ export function exampleWorkflows(prefix = EXAMPLE_PREFIX): ExampleWorkflow[] {
         string,
         unknown
       >;
-      for (const task of definition.tasks) {
-        if (task.name.startsWith(EXAMPLE_PREFIX))
-          task.name = prefix + task.name.slice(EXAMPLE_PREFIX.length);
-      }
+      renameTasks(definition.tasks, prefix);
       return { id, definition, sampleInput };
     });
 }
