@@ -2,7 +2,8 @@
  * `npm run sandbox`: the whole thing on one machine with no accounts. Starts the
  * Conductor-compatible server and the Common Room simulator on loopback, the worker exactly
  * as `npm start` runs it, registers the task definitions and example workflows, runs every
- * example and prints each execution. `--keep` leaves it all running.
+ * example and prints each execution. `--keep` leaves it all running. `--webhook` also turns
+ * on the webhook listener and sends it a new-contact event (see sandbox-webhook.ts).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream } from "node:fs";
@@ -10,14 +11,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { packageRoot } from "../src/package-root.js";
 import { exampleWorkflows } from "../src/worker/task-defs.js";
-import { startConductorServer } from "./conductor/index.js";
+import { startConductorServer, type ConductorServer } from "./conductor/index.js";
 import { createCommonRoomSimulator, startCommonRoomServer } from "./commonroom/index.js";
 import { freePort } from "./free-port.js";
+import { deliverSandboxEnvelope, prepareSandboxWebhook } from "./sandbox-webhook.js";
 
 const SIM_TOKEN = "sandbox-token";
 const SIM_SOURCE_ID = "1001";
 
 const keep = process.argv.includes("--keep");
+const withWebhook = process.argv.includes("--webhook");
 const realToken = process.env.COMMON_ROOM_API_TOKEN;
 const root = packageRoot();
 const cli = join(root, "dist", "src", "cli.js");
@@ -63,6 +66,46 @@ function summarize(value: unknown, limit = 160): string {
   return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
 }
 
+/** Waits for a workflow and prints it task by task; true when it COMPLETED. */
+async function showRun(
+  conductor: ConductorServer,
+  title: string,
+  workflowId: string,
+): Promise<boolean> {
+  const run = (await conductor.waitForWorkflow(workflowId, {
+    timeoutMs: 60_000,
+  })) as unknown as {
+    status: string;
+    output?: unknown;
+    reasonForIncompletion?: string;
+    startTime?: number;
+    endTime?: number;
+    tasks: {
+      referenceTaskName: string;
+      taskType: string;
+      status: string;
+      startTime?: number;
+      endTime?: number;
+      outputData?: unknown;
+      retryCount?: number;
+    }[];
+  };
+  const took = run.endTime && run.startTime ? `${run.endTime - run.startTime} ms` : "";
+  line(`▶ ${title}  ${run.status}  ${took}  (${workflowId})`);
+  for (const task of run.tasks) {
+    const ms = task.endTime && task.startTime ? `${task.endTime - task.startTime} ms` : "";
+    const attempt = task.retryCount ? ` attempt ${task.retryCount + 1}` : "";
+    line(
+      `  ${task.status.padEnd(26)} ${task.referenceTaskName.padEnd(22)} ${ms.padStart(7)}${attempt}`,
+    );
+    line(`    ${task.taskType} → ${summarize(task.outputData)}`);
+  }
+  if (run.reasonForIncompletion) line(`  reason: ${run.reasonForIncompletion}`);
+  line(`  workflow output → ${summarize(run.output, 300)}`);
+  line();
+  return run.status === "COMPLETED";
+}
+
 async function main(): Promise<number> {
   if (realToken) {
     line("!".repeat(78));
@@ -79,6 +122,7 @@ async function main(): Promise<number> {
   const sim = realToken ? undefined : createCommonRoomSimulator({ tokens: [SIM_TOKEN] });
   const simServer = sim ? await startCommonRoomServer(sim, { port: 0 }) : undefined;
   const httpPort = await freePort();
+  const webhook = withWebhook ? await prepareSandboxWebhook() : undefined;
   const logPath = join(tmpdir(), `commonroom-sandbox-worker-${process.pid}.log`);
   const log = createWriteStream(logPath);
 
@@ -95,6 +139,7 @@ async function main(): Promise<number> {
       COMMON_ROOM_DESTINATION_SOURCE_ID: SIM_SOURCE_ID,
       COMMON_ROOM_INTEGRATIONS_FILE: "",
     }),
+    ...webhook?.env,
   };
 
   line(`Conductor-compatible server  ${conductor.url}`);
@@ -102,6 +147,7 @@ async function main(): Promise<number> {
     `Common Room                  ${simServer ? `${simServer.url} (simulator)` : "the real API"}`,
   );
   line(`Worker log                   ${logPath}`);
+  if (webhook) line(`Webhook listener             ${webhook.url}`);
 
   const registration = runCli(["register"], env, log);
   if ((await exited(registration)) !== 0) throw new Error(`register failed; see ${logPath}`);
@@ -126,36 +172,19 @@ async function main(): Promise<number> {
     if (!started.ok)
       throw new Error(`could not start ${example.definition.name}: ${started.status}`);
     const workflowId = await started.text();
-    const run = (await conductor.waitForWorkflow(workflowId, { timeoutMs: 60_000 })) as unknown as {
-      status: string;
-      output?: unknown;
-      reasonForIncompletion?: string;
-      startTime?: number;
-      endTime?: number;
-      tasks: {
-        referenceTaskName: string;
-        taskType: string;
-        status: string;
-        startTime?: number;
-        endTime?: number;
-        outputData?: unknown;
-        retryCount?: number;
-      }[];
-    };
-    if (run.status !== "COMPLETED") failures++;
-    const took = run.endTime && run.startTime ? `${run.endTime - run.startTime} ms` : "";
-    line(`▶ ${example.definition.name}  ${run.status}  ${took}  (${workflowId})`);
-    for (const task of run.tasks) {
-      const ms = task.endTime && task.startTime ? `${task.endTime - task.startTime} ms` : "";
-      const attempt = task.retryCount ? ` attempt ${task.retryCount + 1}` : "";
-      line(
-        `  ${task.status.padEnd(26)} ${task.referenceTaskName.padEnd(22)} ${ms.padStart(7)}${attempt}`,
-      );
-      line(`    ${task.taskType} → ${summarize(task.outputData)}`);
-    }
-    if (run.reasonForIncompletion) line(`  reason: ${run.reasonForIncompletion}`);
-    line(`  workflow output → ${summarize(run.output, 300)}`);
+    if (!(await showRun(conductor, example.definition.name, workflowId))) failures++;
+  }
+
+  if (webhook) {
+    line("Common Room webhook: a new contact");
+    line(`  POST ${webhook.url}`);
+    line("  x-commonroom-webhook-secret: (the webhook's secret, from the webhooks file)");
+    line(`  ${summarize(webhook.envelope, 300)}`);
+    const workflowId = await deliverSandboxEnvelope(webhook);
+    line(`  → 202, started workflow ${workflowId}`);
     line();
+    const title = "common_room_new_contact_onboarding, started by the webhook";
+    if (!(await showRun(conductor, title, workflowId))) failures++;
   }
 
   if (keep) {
