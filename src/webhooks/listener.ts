@@ -21,6 +21,16 @@ import { StartFailed, startWorkflow } from "./start-workflow.js";
 
 const PATH = /^\/webhooks\/common-room\/([^/?#]+)\/?$/;
 
+/** Outcomes refused before Conductor was asked. */
+const REFUSALS = new Set<DeliveryOutcome>([
+  "unauthorized",
+  "unknown_webhook",
+  "not_json",
+  "bad_envelope",
+  "too_large",
+  "draining",
+]);
+
 export interface WebhookListenerOptions {
   settings: WebhookSettings;
   client: ConductorClient;
@@ -45,9 +55,20 @@ interface Envelope {
   source?: { type?: unknown };
 }
 
-type Answer = { status: number; body?: Record<string, unknown>; headers?: Record<string, string> };
+/** What a request gets, and (for deliveries) which webhook and outcome to count. */
+interface Reply {
+  status: number;
+  body: Record<string, unknown>;
+  headers?: Record<string, string>;
+  hook?: Webhook;
+  outcome?: DeliveryOutcome;
+}
 
-const answer = (status: number, body?: Record<string, unknown>): Answer => ({ status, body });
+const reply = (
+  status: number,
+  body: Record<string, unknown>,
+  more: Omit<Reply, "status" | "body"> = {},
+): Reply => ({ status, body, ...more });
 
 /** Starts the listener; resolves once the first attempt to bind has succeeded or failed. */
 export async function startWebhookListener(
@@ -66,14 +87,11 @@ export async function startWebhookListener(
   let firstAttempt: () => void = () => undefined;
   const inFlight = new Set<Promise<void>>();
 
-  async function handle(
-    req: IncomingMessage,
-  ): Promise<{ answer: Answer; hook?: Webhook; outcome?: DeliveryOutcome }> {
+  async function handle(req: IncomingMessage): Promise<Reply> {
     const match = PATH.exec(req.url ?? "");
-    if (!match) return { answer: answer(404, { error: "not found" }) };
-    if (req.method !== "POST") {
-      return { answer: { status: 405, body: { error: "use POST" }, headers: { Allow: "POST" } } };
-    }
+    if (!match) return reply(404, { error: "not found" });
+    if (req.method !== "POST")
+      return reply(405, { error: "use POST" }, { headers: { Allow: "POST" } });
     let name: string;
     try {
       name = decodeURIComponent(match[1] as string);
@@ -82,53 +100,47 @@ export async function startWebhookListener(
     }
     const hook = byName.get(name);
     if (draining) {
-      return {
-        answer: {
-          status: 503,
-          body: { error: "shutting down; send it again" },
-          headers: { "Retry-After": "5" },
-        },
-        hook,
-        outcome: "draining",
-      };
+      const headers = { "Retry-After": "5" };
+      return reply(
+        503,
+        { error: "shutting down; send it again" },
+        { hook, outcome: "draining", headers },
+      );
     }
-    if (!hook || !hook.active) {
-      return { answer: answer(404, { error: "not found" }), outcome: "unknown_webhook" };
-    }
+    if (!hook || !hook.active)
+      return reply(404, { error: "not found" }, { outcome: "unknown_webhook" });
     const given = req.headers[SECRET_HEADER];
     if (!secretMatches(typeof given === "string" ? given : undefined, hook.secret)) {
-      return { answer: answer(401, { error: "unauthorized" }), hook, outcome: "unauthorized" };
+      return reply(401, { error: "unauthorized" }, { hook, outcome: "unauthorized" });
     }
     const body = await readBody(req);
     if (body.kind === "too_large") {
-      return {
-        answer: {
-          status: 413,
-          body: { error: "the body is larger than 1 MiB" },
-          headers: { Connection: "close" },
-        },
-        hook,
-        outcome: "too_large",
-      };
+      const headers = { Connection: "close" };
+      return reply(
+        413,
+        { error: "the body is larger than 1 MiB" },
+        { hook, outcome: "too_large", headers },
+      );
     }
     let event: unknown;
     try {
       event = JSON.parse(body.text);
     } catch {
-      return { answer: answer(400, { error: "the body is not JSON" }), hook, outcome: "not_json" };
+      return reply(400, { error: "the body is not JSON" }, { hook, outcome: "not_json" });
     }
     const envelope = envelopeOf(event);
     if (!envelope) {
-      return {
-        answer: answer(400, { error: "the body is not a webhook envelope: it needs an id" }),
-        hook,
-        outcome: "bad_envelope",
-      };
+      const error = "the body is not a webhook envelope: it needs an id";
+      return reply(400, { error }, { hook, outcome: "bad_envelope" });
     }
     return deliver(hook, envelope, event as Record<string, unknown>);
   }
 
-  async function deliver(hook: Webhook, envelope: Envelope, event: Record<string, unknown>) {
+  async function deliver(
+    hook: Webhook,
+    envelope: Envelope,
+    event: Record<string, unknown>,
+  ): Promise<Reply> {
     const facts = {
       webhook: hook.name,
       deliveryId: envelope.id,
@@ -151,11 +163,7 @@ export async function startWebhookListener(
           ? "webhook delivery repeated: the workflow was already started"
           : "webhook delivery started a workflow",
       );
-      return {
-        answer: answer(202, { workflowId }),
-        hook,
-        outcome: repeat ? "repeat" : "started",
-      } as const;
+      return reply(202, { workflowId }, { hook, outcome: repeat ? "repeat" : "started" });
     } catch (error) {
       if (!(error instanceof StartFailed)) throw error;
       const { outcome } = error;
@@ -164,58 +172,42 @@ export async function startWebhookListener(
           { ...facts, err: outcome.detail },
           "webhook delivery: Conductor unreachable; answering 503",
         );
-        return {
-          answer: {
-            status: 503,
-            body: { error: "Conductor is unreachable; send it again" },
-            headers: { "Retry-After": "10" },
-          },
-          hook,
-          outcome: "conductor_unreachable",
-        } as const;
+        const headers = { "Retry-After": "10" };
+        const body = { error: "Conductor is unreachable; send it again" };
+        return reply(503, body, { hook, outcome: "conductor_unreachable", headers });
       }
       log.error(
         { ...facts, workflow: hook.workflow.name, httpStatus: outcome.status, err: outcome.detail },
         "webhook delivery: Conductor refused to start the workflow (is it registered?)",
       );
-      return {
-        answer: answer(502, { error: "Conductor refused to start the workflow" }),
-        hook,
-        outcome: "conductor_refused",
-      } as const;
+      const body = { error: "Conductor refused to start the workflow" };
+      return reply(502, body, { hook, outcome: "conductor_refused" });
     }
   }
 
-  function respond(res: ServerResponse, { status, body, headers }: Answer): void {
+  function respond(res: ServerResponse, { status, body, headers }: Reply): void {
     res.writeHead(status, { "Content-Type": "application/json", ...headers });
-    res.end(body ? JSON.stringify(body) : undefined);
+    res.end(JSON.stringify(body));
   }
 
   const server: Server = createServer((req, res) => {
     const work = handle(req).then(
-      ({ answer: reply, hook, outcome }) => {
-        if (outcome) {
-          metrics.count(hook?.name, outcome);
-          if (
-            outcome !== "started" &&
-            outcome !== "repeat" &&
-            outcome !== "conductor_unreachable" &&
-            outcome !== "conductor_refused"
-          )
-            log.warn(
-              { webhook: hook?.name, outcome, httpStatus: reply.status },
-              "webhook delivery refused",
-            );
+      (answer) => {
+        if (answer.outcome) {
+          metrics.count(answer.hook?.name, answer.outcome);
+          // deliver() logs the outcomes that reached Conductor; here, the refusals.
+          if (REFUSALS.has(answer.outcome)) {
+            const facts = { webhook: answer.hook?.name, outcome: answer.outcome };
+            log.warn({ ...facts, httpStatus: answer.status }, "webhook delivery refused");
+          }
         }
         req.resume(); // an early answer leaves the body unread: discard it
-        respond(res, reply);
+        respond(res, answer);
       },
       (error: unknown) => {
-        log.error(
-          { err: error instanceof Error ? error.message : String(error) },
-          "webhook delivery failed: worker error",
-        );
-        respond(res, answer(500, { error: "internal error" }));
+        const err = error instanceof Error ? error.message : String(error);
+        log.error({ err }, "webhook delivery failed: worker error");
+        respond(res, reply(500, { error: "internal error" }));
       },
     );
     inFlight.add(work);

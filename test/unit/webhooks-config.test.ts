@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig, secretsOf, type Env } from "../../src/config.js";
+import { configError } from "../support/config-error.js";
+import { loadConfig, secretsOf, type Env } from "../../src/config.js";
 
 /** COMMON_ROOM_WEBHOOKS_FILE and its variables: defaults, and errors that name the entry. */
 
@@ -23,15 +24,6 @@ const entry = (extra: Record<string, unknown> = {}) => ({
 });
 function load(content: unknown, env: Env = {}) {
   return loadConfig({ ...base, COMMON_ROOM_WEBHOOKS_FILE: webhooksFile(content), ...env });
-}
-function configError(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error("expected a ConfigError");
 }
 
 describe("the webhooks file", () => {
