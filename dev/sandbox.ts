@@ -2,8 +2,7 @@
  * `npm run sandbox`: the whole thing on one machine with no accounts. Starts the
  * Conductor-compatible server and the Common Room simulator on loopback, the worker exactly
  * as `npm start` runs it, registers the task definitions and example workflows, runs every
- * example and prints each execution. `--keep` leaves it all running. `--webhook` also turns
- * on the webhook listener and sends it a new-contact event (see sandbox-webhook.ts).
+ * example and prints each execution. `--keep` leaves it all running.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream } from "node:fs";
@@ -11,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { packageRoot } from "../src/package-root.js";
 import { exampleWorkflows } from "../src/worker/task-defs.js";
-import { startConductorServer, type ConductorServer } from "./conductor/index.js";
+import { startConductorServer } from "./conductor/index.js";
 import { createCommonRoomSimulator, startCommonRoomServer } from "./commonroom/index.js";
 import { freePort } from "./free-port.js";
 import { deliverSandboxEnvelope, prepareSandboxWebhook } from "./sandbox-webhook.js";
@@ -20,6 +19,7 @@ const SIM_TOKEN = "sandbox-token";
 const SIM_SOURCE_ID = "1001";
 
 const keep = process.argv.includes("--keep");
+/** `--webhook`: turn the webhook listener on and send it a new-contact event (sandbox-webhook.ts). */
 const withWebhook = process.argv.includes("--webhook");
 const realToken = process.env.COMMON_ROOM_API_TOKEN;
 const root = packageRoot();
@@ -68,7 +68,7 @@ function summarize(value: unknown, limit = 160): string {
 
 /** Waits for a workflow and prints it task by task; true when it COMPLETED. */
 async function showRun(
-  conductor: ConductorServer,
+  conductor: { waitForWorkflow(id: string, options: { timeoutMs: number }): Promise<unknown> },
   title: string,
   workflowId: string,
 ): Promise<boolean> {
