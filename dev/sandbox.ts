@@ -19,11 +19,11 @@ const SIM_TOKEN = "sandbox-token";
 const SIM_SOURCE_ID = "1001";
 
 const keep = process.argv.includes("--keep");
-/** `--webhook`: turn the webhook listener on and send it a new-contact event (sandbox-webhook.ts). */
-const withWebhook = process.argv.includes("--webhook");
 const realToken = process.env.COMMON_ROOM_API_TOKEN;
 const root = packageRoot();
 const cli = join(root, "dist", "src", "cli.js");
+/** `--webhook`: turn the webhook listener on and send it a new-contact event (sandbox-webhook.ts). */
+const withWebhook = process.argv.includes("--webhook");
 
 function line(text = ""): void {
   process.stdout.write(`${text}\n`);
