@@ -53,6 +53,7 @@ describe("commonroom-worker register", () => {
       name: string;
     }[];
     expect(workflows.map((w) => w.name).sort()).toEqual([
+      "common_room_new_contact_onboarding",
       "common_room_product_signup",
       "common_room_segment_report",
       "common_room_tag_housekeeping",
