@@ -44,8 +44,8 @@ export interface WebhookListenerOptions {
 export interface WebhookListener {
   /** The bound port; undefined while it cannot bind. */
   readonly port: number | undefined;
-  /** Why the listener is not serving, for /readyz; empty when it is. */
-  problems(): string[];
+  /** Why the listener is not serving, for /readyz; undefined when it is. */
+  notReadyReason(): string | undefined;
   /** Answers 503 to new deliveries, waits for those in flight (up to timeoutMs), then closes. */
   drain(timeoutMs: number): Promise<void>;
 }
@@ -254,7 +254,7 @@ export async function startWebhookListener(
     get port() {
       return port;
     },
-    problems: () => (bindProblem ? [bindProblem] : []),
+    notReadyReason: () => bindProblem,
     async drain(timeoutMs) {
       draining = true;
       clearTimeout(bindTimer);

@@ -9,15 +9,16 @@ export interface HealthServer {
 }
 
 /**
- * /healthz: alive (200 until the runtime has stopped). /readyz: 200 only while polling, so a
- * starting or draining replica gets no traffic it cannot serve. /metrics: Prometheus text.
+ * /healthz: alive (200 until the runtime has stopped). /readyz: 200 only while polling and
+ * nothing else says otherwise, so a starting, draining or cut-off replica gets no traffic it
+ * cannot serve. /metrics: Prometheus text.
  */
 export async function startHealthServer(options: {
   port: number;
   host?: string;
   state: () => RuntimeState | "starting";
-  /** Why a part beside the pollers cannot serve (the webhook listener); any makes /readyz 503. */
-  problems?: () => string[];
+  /** Each returns why the replica is not ready while polling, or undefined when it is. */
+  notReady?: readonly (() => string | undefined)[];
   registry: Registry;
 }): Promise<HealthServer> {
   const server: Server = createServer((req, res) => {
@@ -32,10 +33,13 @@ export async function startHealthServer(options: {
       res.writeHead(alive ? 200 : 503, { "Content-Type": "application/json" });
       res.end(JSON.stringify({ status: alive ? "ok" : "stopped", state }));
     } else if (path === "/readyz") {
-      const problems = options.problems?.() ?? [];
-      const ready = state === "polling" && problems.length === 0;
+      const reason =
+        state === "polling"
+          ? options.notReady?.map((check) => check()).find((r) => r !== undefined)
+          : undefined;
+      const ready = state === "polling" && reason === undefined;
       res.writeHead(ready ? 200 : 503, { "Content-Type": "application/json" });
-      res.end(JSON.stringify({ ready, state, ...(problems.length > 0 && { reasons: problems }) }));
+      res.end(JSON.stringify({ ready, state, ...(reason !== undefined && { reason }) }));
     } else if (path === "/metrics") {
       options.registry.metrics().then(
         (text) => res.writeHead(200, { "Content-Type": options.registry.contentType }).end(text),

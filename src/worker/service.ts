@@ -50,7 +50,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     http = await startHealthServer({
       ...httpOption,
       state: () => current.runtime?.state ?? "starting",
-      problems: () => current.webhooks?.problems() ?? [],
+      notReady: [() => current.webhooks?.notReadyReason()],
       registry: metrics.registry,
     });
     logger.info({ port: http.port }, "health and metrics endpoints listening");
