@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { ConfigError } from "./config-error.js";
-import { loadWebhooksFile, type WebhookSettings } from "./webhooks/config.js";
+import { loadWebhooksFile, WebhooksFileError, type WebhookSettings } from "./webhooks/config.js";
 
 /**
  * Environment → typed configuration. Every problem is a ConfigError whose message names
@@ -39,8 +38,9 @@ export interface Config {
   webhooks?: WebhookSettings;
 }
 
-// In a file of its own so that modules config.ts reads from (webhooks/config.ts) can throw it too.
-export { ConfigError } from "./config-error.js";
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
 
 export type Env = Record<string, string | undefined>;
 
@@ -255,11 +255,7 @@ export function loadConfig(env: Env = process.env, options: LoadOptions = {}): C
     );
   }
 
-  const httpPort =
-    parseVariable(env, "WORKER_HTTP_PORT", NonNegativeInt.max(65535, "must be at most 65535")) ??
-    9464;
-
-  return {
+  const config: Config = {
     conductor: { serverUrl, authKey, authSecret },
     integrations,
     // The token variable's integration when there is one, else the file's first entry.
@@ -271,10 +267,13 @@ export function loadConfig(env: Env = process.env, options: LoadOptions = {}): C
     catalogTtlSeconds: parseVariable(env, "COMMON_ROOM_CATALOG_TTL_SECONDS", NonNegativeInt) ?? 600,
     rateLimitPerSecond: parseVariable(env, "COMMON_ROOM_RATE_LIMIT_PER_SECOND", PositiveInt),
     shutdownTimeoutMs: parseVariable(env, "SHUTDOWN_TIMEOUT_MS", NonNegativeInt) ?? 30_000,
-    httpPort,
+    httpPort:
+      parseVariable(env, "WORKER_HTTP_PORT", NonNegativeInt.max(65535, "must be at most 65535")) ??
+      9464,
     logLevel,
-    webhooks: loadWebhookSettings(env, httpPort),
   };
+  config.webhooks = loadWebhookSettings(env, config.httpPort);
+  return config;
 }
 
 /** The webhook listener's settings, when COMMON_ROOM_WEBHOOKS_FILE turns it on. */
@@ -295,8 +294,17 @@ function loadWebhookSettings(env: Env, httpPort: number): WebhookSettings | unde
     host: readVariable(env, "WEBHOOK_HOST") ?? "0.0.0.0",
     dedupeSeconds:
       parseVariable(env, "COMMON_ROOM_WEBHOOK_DEDUPE_SECONDS", NonNegativeInt) ?? 86_400,
-    webhooks: loadWebhooksFile(env, file),
+    webhooks: webhooksOf(env, file),
   };
+}
+
+function webhooksOf(env: Env, file: string) {
+  try {
+    return loadWebhooksFile(env, file);
+  } catch (error) {
+    if (error instanceof WebhooksFileError) throw new ConfigError(error.message);
+    throw error;
+  }
 }
 
 /** Every secret the process knows, for the log scrubber. */

@@ -1,12 +1,16 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { ConfigError } from "../config-error.js";
 
 /**
  * The webhooks file (COMMON_ROOM_WEBHOOKS_FILE): which Common Room webhooks the listener
  * accepts, the secret each must carry, and the workflow each starts. Every problem is a
- * ConfigError naming the file and the entry, so a bad deployment stops before any poll.
+ * WebhooksFileError naming the file and the entry (config.ts reports it as a ConfigError),
+ * so a bad deployment stops before any poll.
  */
+
+export class WebhooksFileError extends Error {
+  override readonly name = "WebhooksFileError";
+}
 
 export interface Webhook {
   /** The last segment of its URL: POST /webhooks/common-room/<name>. */
@@ -95,22 +99,22 @@ export function loadWebhooksFile(env: Record<string, string | undefined>, file: 
   try {
     raw = JSON.parse(readFileSync(file, "utf8"));
   } catch (error) {
-    throw new ConfigError(`${prefix}: cannot read it as JSON: ${(error as Error).message}`);
+    throw new WebhooksFileError(`${prefix}: cannot read it as JSON: ${(error as Error).message}`);
   }
   if (!Array.isArray(raw)) {
-    throw new ConfigError(`${prefix}: must be a JSON array of webhooks`);
+    throw new WebhooksFileError(`${prefix}: must be a JSON array of webhooks`);
   }
   const seen = new Set<string>();
   return raw.map((item, index) => {
     const name = (item as { name?: unknown } | null)?.name;
     const where = `${prefix}: [${index}]${typeof name === "string" ? ` "${name}"` : ""}`;
     const parsed = Entry.safeParse(item);
-    if (!parsed.success) throw new ConfigError(`${where}: ${issueText(parsed.error)}`);
+    if (!parsed.success) throw new WebhooksFileError(`${where}: ${issueText(parsed.error)}`);
     const entry = parsed.data;
-    if (seen.has(entry.name)) throw new ConfigError(`${where}: the name is used twice`);
+    if (seen.has(entry.name)) throw new WebhooksFileError(`${where}: the name is used twice`);
     seen.add(entry.name);
     const secret = readSecret(entry, env);
-    if (secret.problem !== undefined) throw new ConfigError(`${where}: ${secret.problem}`);
+    if (secret.problem !== undefined) throw new WebhooksFileError(`${where}: ${secret.problem}`);
     return {
       name: entry.name,
       secret: secret.secret,

@@ -39,8 +39,9 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   if (!config.conductor.serverUrl) throw new Error("CONDUCTOR_SERVER_URL is required");
   const ops = options.operations ?? allOperations;
   const metrics = new WorkerMetrics();
+  let webhooks: WebhookListener | undefined;
   // Set once Conductor is reached; until then the endpoints report "starting".
-  const current: { runtime?: WorkerRuntime; webhooks?: WebhookListener } = {};
+  const current: { runtime?: WorkerRuntime } = {};
 
   const httpOption =
     options.http ?? (config.httpPort > 0 ? { port: config.httpPort } : (false as const));
@@ -50,7 +51,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     http = await startHealthServer({
       ...httpOption,
       state: () => current.runtime?.state ?? "starting",
-      notReady: [() => current.webhooks?.notReadyReason()],
+      notReady: [() => webhooks?.notReadyReason()],
       registry: metrics.registry,
     });
     logger.info({ port: http.port }, "health and metrics endpoints listening");
@@ -78,14 +79,13 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   current.runtime = runtime;
   runtime.start();
   if (config.webhooks) {
-    current.webhooks = await startWebhookListener({
+    webhooks = await startWebhookListener({
       settings: config.webhooks,
       client,
       logger,
       registry: metrics.registry,
     });
   }
-  const webhooks = current.webhooks;
   return {
     runtime,
     metrics,

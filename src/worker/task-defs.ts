@@ -53,13 +53,7 @@ export function responseTimeoutFor(operation: Operation): number {
 
 export type TaskDefinition = ReturnType<typeof taskDefinitions>[number];
 
-export interface ExampleWorkflow {
-  /** File stem, e.g. "product-signup". */
-  id: string;
-  definition: { name: string; version?: number; tasks: ExampleTask[] } & Record<string, unknown>;
-  sampleInput: Record<string, unknown>;
-}
-
+/** A task of an example workflow; a SWITCH holds more of them in its cases. */
 interface ExampleTask {
   name: string;
   taskReferenceName?: string;
@@ -67,14 +61,24 @@ interface ExampleTask {
   defaultCase?: ExampleTask[];
 }
 
-/** Moves task names to `prefix`, inside SWITCH cases too. */
-function renameTasks(tasks: ExampleTask[], prefix: string): void {
+/** Moves the names of the tasks inside SWITCH cases to `prefix`, at any depth. */
+function renameCaseTasks(tasks: ExampleTask[], prefix: string): void {
   for (const task of tasks) {
-    if (task.name.startsWith(EXAMPLE_PREFIX))
-      task.name = prefix + task.name.slice(EXAMPLE_PREFIX.length);
-    for (const list of Object.values(task.decisionCases ?? {})) renameTasks(list, prefix);
-    renameTasks(task.defaultCase ?? [], prefix);
+    for (const list of [...Object.values(task.decisionCases ?? {}), task.defaultCase ?? []]) {
+      for (const inner of list) {
+        if (inner.name.startsWith(EXAMPLE_PREFIX))
+          inner.name = prefix + inner.name.slice(EXAMPLE_PREFIX.length);
+      }
+      renameCaseTasks(list, prefix);
+    }
   }
+}
+
+export interface ExampleWorkflow {
+  /** File stem, e.g. "product-signup". */
+  id: string;
+  definition: { name: string; version?: number; tasks: ExampleTask[] } & Record<string, unknown>;
+  sampleInput: Record<string, unknown>;
 }
 
 /** The workflows in examples/, with their task names moved to `prefix`. */
@@ -88,11 +92,15 @@ export function exampleWorkflows(prefix = EXAMPLE_PREFIX): ExampleWorkflow[] {
       const definition = JSON.parse(
         readFileSync(join(dir, file), "utf8"),
       ) as ExampleWorkflow["definition"];
+      renameCaseTasks(definition.tasks, prefix);
       const sampleInput = JSON.parse(readFileSync(join(dir, `${id}.input.json`), "utf8")) as Record<
         string,
         unknown
       >;
-      renameTasks(definition.tasks, prefix);
+      for (const task of definition.tasks) {
+        if (task.name.startsWith(EXAMPLE_PREFIX))
+          task.name = prefix + task.name.slice(EXAMPLE_PREFIX.length);
+      }
       return { id, definition, sampleInput };
     });
 }
