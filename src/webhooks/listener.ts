@@ -4,7 +4,7 @@ import type { Registry } from "prom-client";
 import type { Logger } from "../logger.js";
 import type { ConductorClient } from "../worker/conductor.js";
 import { readBody } from "./body.js";
-import type { Webhook, WebhookSettings } from "./config.js";
+import type { Webhook, WebhookSettings } from "../config.js";
 import { DeliveryMemory } from "./dedupe.js";
 import { WebhookMetrics, type DeliveryOutcome } from "./metrics.js";
 import { SECRET_HEADER, secretMatches } from "./secret.js";
