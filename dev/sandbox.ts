@@ -21,15 +21,18 @@ import {
 } from "./conductor-choice.js";
 import { createCommonRoomSimulator, startCommonRoomServer } from "./commonroom/index.js";
 import { freePort } from "./free-port.js";
+import { deliverSandboxEnvelope, prepareSandboxWebhook } from "./sandbox-webhook.js";
 
 const SIM_TOKEN = "sandbox-token";
 const SIM_SOURCE_ID = "1001";
 
-const USAGE = `Usage: npm run sandbox [-- [--conductor dev|oss|oss-redis] [--keep [--port <n>]]]
+const USAGE = `Usage: npm run sandbox [-- [--conductor dev|oss|oss-redis] [--webhook] [--keep [--port <n>]]]
 
   --conductor   dev (default): the embedded Conductor-compatible server; oss: the genuine
                 Conductor OSS jar with its SQLite store; oss-redis: the jar on the local Redis
 
+  --webhook     also turn the webhook listener on and send it a Common Room new-contact event,
+                which starts the new-contact onboarding workflow
   --keep        leave the servers and the worker running, and print the environment that
                 \`call\` and \`start\` need to use them; SIGTERM or Ctrl-C stops them
   --port <n>    the Conductor-compatible server's port (default: a free one)`;
@@ -46,7 +49,12 @@ const stop = new Promise<NodeJS.Signals>((resolve) => {
   process.on("SIGINT", onSignal);
 });
 
-function parseCommandLine(): { keep: boolean; port: number; conductor: ConductorChoice } {
+function parseCommandLine(): {
+  keep: boolean;
+  port: number;
+  conductor: ConductorChoice;
+  webhook: boolean;
+} {
   let values;
   try {
     ({ values } = parseArgs({
@@ -54,6 +62,7 @@ function parseCommandLine(): { keep: boolean; port: number; conductor: Conductor
         keep: { type: "boolean", default: false },
         port: { type: "string" },
         conductor: { type: "string", default: "dev" },
+        webhook: { type: "boolean", default: false },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -74,10 +83,16 @@ function parseCommandLine(): { keep: boolean; port: number; conductor: Conductor
     console.error(`--conductor takes dev, oss, oss-sqlite or oss-redis\n\n${USAGE}`);
     process.exit(2);
   }
-  return { keep: values.keep, port, conductor: values.conductor };
+  return { keep: values.keep, port, conductor: values.conductor, webhook: values.webhook };
 }
 
-const { keep, port: conductorPort, conductor: conductorChoice } = parseCommandLine();
+/** `--webhook`: turn the webhook listener on and send it a new-contact event (sandbox-webhook.ts). */
+const {
+  keep,
+  port: conductorPort,
+  conductor: conductorChoice,
+  webhook: withWebhook,
+} = parseCommandLine();
 const realToken = process.env.COMMON_ROOM_API_TOKEN;
 const root = packageRoot();
 const cli = join(root, "dist", "src", "cli.js");
@@ -150,6 +165,46 @@ function summarize(value: unknown, limit = 160): string {
   return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
 }
 
+/** Waits for a workflow and prints it task by task; true when it COMPLETED. */
+async function showRun(
+  conductor: { waitForWorkflow(id: string, options: { timeoutMs: number }): Promise<unknown> },
+  title: string,
+  workflowId: string,
+): Promise<boolean> {
+  const run = (await conductor.waitForWorkflow(workflowId, {
+    timeoutMs: 60_000,
+  })) as unknown as {
+    status: string;
+    output?: unknown;
+    reasonForIncompletion?: string;
+    startTime?: number;
+    endTime?: number;
+    tasks: {
+      referenceTaskName: string;
+      taskType: string;
+      status: string;
+      startTime?: number;
+      endTime?: number;
+      outputData?: unknown;
+      retryCount?: number;
+    }[];
+  };
+  const took = run.endTime && run.startTime ? `${run.endTime - run.startTime} ms` : "";
+  line(`▶ ${title}  ${run.status}  ${took}  (${workflowId})`);
+  for (const task of run.tasks) {
+    const ms = task.endTime && task.startTime ? `${task.endTime - task.startTime} ms` : "";
+    const attempt = task.retryCount ? ` attempt ${task.retryCount + 1}` : "";
+    line(
+      `  ${task.status.padEnd(26)} ${task.referenceTaskName.padEnd(22)} ${ms.padStart(7)}${attempt}`,
+    );
+    line(`    ${task.taskType} → ${summarize(task.outputData)}`);
+  }
+  if (run.reasonForIncompletion) line(`  reason: ${run.reasonForIncompletion}`);
+  line(`  workflow output → ${summarize(run.output, 300)}`);
+  line();
+  return run.status === "COMPLETED";
+}
+
 async function main(): Promise<number> {
   if (realToken) {
     line("!".repeat(78));
@@ -176,6 +231,7 @@ async function main(): Promise<number> {
   const sim = realToken ? undefined : createCommonRoomSimulator({ tokens: [SIM_TOKEN] });
   const simServer = sim ? await startCommonRoomServer(sim, { port: 0 }) : undefined;
   const httpPort = await freePort();
+  const webhook = withWebhook ? await prepareSandboxWebhook() : undefined;
   const logPath = join(tmpdir(), `commonroom-sandbox-worker-${process.pid}.log`);
   const log = createWriteStream(logPath);
 
@@ -192,6 +248,7 @@ async function main(): Promise<number> {
       COMMON_ROOM_DESTINATION_SOURCE_ID: SIM_SOURCE_ID,
       COMMON_ROOM_INTEGRATIONS_FILE: "",
     }),
+    ...webhook?.env,
   };
 
   line(`Conductor                    ${conductor.url} (${conductor.label})`);
@@ -199,6 +256,7 @@ async function main(): Promise<number> {
     `Common Room                  ${simServer ? `${simServer.url} (simulator)` : "the real API"}`,
   );
   line(`Worker log                   ${logPath}`);
+  if (webhook) line(`Webhook listener             ${webhook.url}`);
 
   const registration = runCli(["register", "--examples"], env, log);
   if ((await exited(registration)) !== 0) throw new Error(`register failed; see ${logPath}`);
@@ -228,36 +286,19 @@ async function main(): Promise<number> {
     if (!started.ok)
       throw new Error(`could not start ${example.definition.name}: ${started.status}`);
     const workflowId = await started.text();
-    const run = (await conductor.waitForWorkflow(workflowId, { timeoutMs: 60_000 })) as unknown as {
-      status: string;
-      output?: unknown;
-      reasonForIncompletion?: string;
-      startTime?: number;
-      endTime?: number;
-      tasks: {
-        referenceTaskName: string;
-        taskType: string;
-        status: string;
-        startTime?: number;
-        endTime?: number;
-        outputData?: unknown;
-        retryCount?: number;
-      }[];
-    };
-    if (run.status !== "COMPLETED") failures++;
-    const took = run.endTime && run.startTime ? `${run.endTime - run.startTime} ms` : "";
-    line(`▶ ${example.definition.name}  ${run.status}  ${took}  (${workflowId})`);
-    for (const task of run.tasks) {
-      const ms = task.endTime && task.startTime ? `${task.endTime - task.startTime} ms` : "";
-      const attempt = task.retryCount ? ` attempt ${task.retryCount + 1}` : "";
-      line(
-        `  ${task.status.padEnd(26)} ${task.referenceTaskName.padEnd(22)} ${ms.padStart(7)}${attempt}`,
-      );
-      line(`    ${task.taskType} → ${summarize(task.outputData)}`);
-    }
-    if (run.reasonForIncompletion) line(`  reason: ${run.reasonForIncompletion}`);
-    line(`  workflow output → ${summarize(run.output, 300)}`);
+    if (!(await showRun(conductor, example.definition.name, workflowId))) failures++;
+  }
+
+  if (webhook) {
+    line("Common Room webhook: a new contact");
+    line(`  POST ${webhook.url}`);
+    line("  x-commonroom-webhook-secret: (the webhook's secret, from the webhooks file)");
+    line(`  ${summarize(webhook.envelope, 300)}`);
+    const workflowId = await deliverSandboxEnvelope(webhook);
+    line(`  → 202, started workflow ${workflowId}`);
     line();
+    const title = "common_room_new_contact_onboarding, started by the webhook";
+    if (!(await showRun(conductor, title, workflowId))) failures++;
   }
 
   if (keep && !stopRequested) {

@@ -45,6 +45,8 @@ export interface Config {
    * worker/settings.ts, which validates them when the worker starts.
    */
   workerOverrides: Env;
+  /** The webhook listener; undefined (off) unless COMMON_ROOM_WEBHOOKS_FILE is set. */
+  webhooks?: WebhookSettings;
 }
 
 /**
@@ -279,7 +281,7 @@ export function loadConfig(env: Env = process.env, options: LoadOptions = {}): C
     );
   }
 
-  return {
+  const config: Config = {
     conductor: { serverUrl, authKey, authSecret },
     integrations,
     // The token variable's integration when there is one, else the file's first entry.
@@ -312,11 +314,158 @@ export function loadConfig(env: Env = process.env, options: LoadOptions = {}): C
       ),
     ),
   };
+  config.webhooks = loadWebhookSettings(env, config.httpPort);
+  return config;
+}
+
+/** The webhook listener's settings, when COMMON_ROOM_WEBHOOKS_FILE turns it on. */
+function loadWebhookSettings(env: Env, httpPort: number): WebhookSettings | undefined {
+  const file = readVariable(env, "COMMON_ROOM_WEBHOOKS_FILE");
+  if (!file) return undefined;
+  // 0 asks the system for a free port (tests, the sandbox); the log names the one bound.
+  const port =
+    parseVariable(env, "WEBHOOK_PORT", NonNegativeInt.max(65535, "must be at most 65535")) ?? 9465;
+  if (port !== 0 && port === httpPort) {
+    throw new ConfigError(
+      `WEBHOOK_PORT: must differ from WORKER_HTTP_PORT (both are ${port}); the webhook listener has a port of its own`,
+    );
+  }
+  return {
+    file,
+    port,
+    host: readVariable(env, "WEBHOOK_HOST") ?? "0.0.0.0",
+    dedupeSeconds:
+      parseVariable(env, "COMMON_ROOM_WEBHOOK_DEDUPE_SECONDS", NonNegativeInt) ?? 86_400,
+    webhooks: loadWebhooksFile(env, file),
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// The webhooks file
+
+export interface Webhook {
+  /** The last segment of its URL: POST /webhooks/common-room/<name>. */
+  name: string;
+  /** What Common Room sends in x-commonroom-webhook-secret. */
+  secret: string;
+  workflow: { name: string; version?: number };
+  active: boolean;
+}
+
+export interface WebhookSettings {
+  file: string;
+  port: number;
+  host: string;
+  /** How long a `<name>:<id>` already started is remembered; 0 remembers only in-flight starts. */
+  dedupeSeconds: number;
+  webhooks: Webhook[];
+}
+
+/** A secret guessable in few tries protects nothing. */
+export const MIN_SECRET_LENGTH = 16;
+
+const WebhookSecret = z
+  .string()
+  .min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`);
+
+const WebhookEntry = z
+  .object({
+    // Unreserved URL characters only, so the name is its own path segment, unencoded.
+    name: z
+      .string({ required_error: "required" })
+      .regex(/^[A-Za-z0-9._~-]+$/, "must be URL-safe: letters, digits, '.', '_', '~', '-'"),
+    secret: WebhookSecret.optional(),
+    secretFile: z.string().min(1, "must not be empty").optional(),
+    secretEnv: z.string().min(1, "must not be empty").optional(),
+    workflow: z
+      .object({
+        name: z.string({ required_error: "required" }).min(1, "must not be empty"),
+        version: z.number().int("must be a whole number").positive("must be 1 or more").optional(),
+      })
+      .strict(),
+    active: z.boolean().default(true),
+  })
+  .strict();
+
+function firstIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  const where = issue?.path.length ? `${issue.path.join(".")}: ` : "";
+  return `${where}${issue?.message ?? "invalid"}`;
+}
+
+function readSecret(entry: z.infer<typeof WebhookEntry>, env: Env) {
+  const given = [entry.secret, entry.secretFile, entry.secretEnv].filter((s) => s !== undefined);
+  if (given.length !== 1) {
+    return {
+      problem: `give exactly one of secret, secretFile, secretEnv (got ${given.length})`,
+    };
+  }
+  if (entry.secret !== undefined) return { secret: entry.secret };
+  let raw: string | undefined;
+  let from: string;
+  if (entry.secretFile !== undefined) {
+    from = `secretFile ${entry.secretFile}`;
+    try {
+      raw = readFileSync(entry.secretFile, "utf8");
+    } catch (error) {
+      return {
+        problem: `secretFile: cannot read ${entry.secretFile}: ${(error as Error).message}`,
+      };
+    }
+  } else {
+    from = `the variable ${entry.secretEnv}`;
+    raw = env[entry.secretEnv as string];
+  }
+  const secret = raw?.trim();
+  if (!secret) return { problem: `the secret is missing (${from} is empty)` };
+  const checked = WebhookSecret.safeParse(secret);
+  if (!checked.success) return { problem: `the secret from ${from} ${firstIssue(checked.error)}` };
+  return { secret };
+}
+
+/**
+ * The webhooks file (COMMON_ROOM_WEBHOOKS_FILE): which Common Room webhooks the listener
+ * accepts, the secret each must carry, and the workflow each starts. Every problem names
+ * the file and the entry, like the integrations file.
+ */
+function loadWebhooksFile(env: Env, file: string): Webhook[] {
+  const prefix = `COMMON_ROOM_WEBHOOKS_FILE (${file})`;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new ConfigError(`${prefix}: cannot read it as JSON: ${(error as Error).message}`);
+  }
+  if (!Array.isArray(raw)) {
+    throw new ConfigError(`${prefix}: must be a JSON array of webhooks`);
+  }
+  const seen = new Set<string>();
+  return raw.map((item, index) => {
+    const name = (item as { name?: unknown } | null)?.name;
+    const where = `${prefix}: [${index}]${typeof name === "string" ? ` "${name}"` : ""}`;
+    const parsed = WebhookEntry.safeParse(item);
+    if (!parsed.success) throw new ConfigError(`${where}: ${firstIssue(parsed.error)}`);
+    const entry = parsed.data;
+    if (seen.has(entry.name)) throw new ConfigError(`${where}: the name is used twice`);
+    seen.add(entry.name);
+    const secret = readSecret(entry, env);
+    if (secret.problem !== undefined) throw new ConfigError(`${where}: ${secret.problem}`);
+    return {
+      name: entry.name,
+      secret: secret.secret,
+      workflow: {
+        name: entry.workflow.name,
+        ...(entry.workflow.version !== undefined && { version: entry.workflow.version }),
+      },
+      active: entry.active,
+    };
+  });
 }
 
 /** Every secret the process knows, for the log scrubber. */
 export function secretsOf(config: Config): string[] {
   const secrets = [...config.integrations.values()].map((i) => i.apiToken);
   if (config.conductor.authSecret) secrets.push(config.conductor.authSecret);
+  for (const webhook of config.webhooks?.webhooks ?? []) secrets.push(webhook.secret);
   return secrets.filter((s) => s.length >= 4);
 }

@@ -41,6 +41,7 @@ export type {
   IdName,
   RecordedRequest,
   SeedCustomField,
+  SegmentAddition,
   SimulatorOptions,
   SimulatorSeed,
   SimulatorState,

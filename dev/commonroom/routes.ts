@@ -13,7 +13,9 @@ export type OperationName =
   | "getTag"
   | "updateTag"
   | "deleteTag"
-  | "anonymizeContact";
+  | "anonymizeContact"
+  | "findMembers"
+  | "addContactsToSegment";
 
 /** The v2 operations the simulator serves (paths relative to the v2 base). */
 export type V2OperationName = "createSegment" | "listContacts" | "getContact" | "listActivities";
@@ -84,6 +86,20 @@ export const ROUTES: readonly Route[] = [
     operation: "anonymizeContact",
     query: [],
     body: false,
+  },
+  {
+    method: "GET",
+    template: "/members",
+    operation: "findMembers",
+    query: ["twitter", "email", "github", "linkedin"],
+    body: false,
+  },
+  {
+    method: "POST",
+    template: "/segments/{id}",
+    operation: "addContactsToSegment",
+    query: [],
+    body: true,
   },
 ];
 

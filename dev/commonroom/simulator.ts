@@ -32,8 +32,12 @@ import {
   checkActivityBody,
   checkDestinationSourceId,
   checkEmailParam,
+  checkMemberLookup,
   checkQuery,
+  checkSegmentAddBody,
   checkSegmentId,
+  SOCIAL_TYPES,
+  type SocialType,
   checkTagCreateBody,
   checkTagId,
   checkTagUpdateBody,
@@ -41,6 +45,7 @@ import {
   type Catalog,
 } from "./spec-checks.js";
 import { checkCreateSegmentBody, checkV2Request, type V2CheckContext } from "./spec-checks-v2.js";
+import { addToSegment, findMembers } from "./members.js";
 import { SimulatorStore, type WriteEffects } from "./state.js";
 import { serveV2 } from "./v2.js";
 import type {
@@ -319,8 +324,12 @@ export class SimulatorCore {
   ): void {
     if (params.destinationSourceId !== undefined)
       checkDestinationSourceId(params.destinationSourceId, "path.destinationSourceId", ctx);
-    if (route.operation === "getSegmentStatuses" && params.id !== undefined)
+    if (
+      (route.operation === "getSegmentStatuses" || route.operation === "addContactsToSegment") &&
+      params.id !== undefined
+    )
       checkSegmentId(params.id, ctx);
+    if (route.operation === "findMembers") checkMemberLookup(query, ctx);
     if (route.template === "/tags/{id}" && params.id !== undefined) checkTagId(params.id, ctx);
     if (params.email !== undefined) checkEmailParam(params.email, ctx);
     const filter = query.get("destinationSourceId");
@@ -345,6 +354,8 @@ export class SimulatorCore {
         return checkTagCreateBody(body, ctx);
       case "updateTag":
         return checkTagUpdateBody(body, ctx);
+      case "addContactsToSegment":
+        return checkSegmentAddBody(body, ctx);
       default:
         return;
     }
@@ -478,6 +489,31 @@ export class SimulatorCore {
         return store.deleteTag(params.id as string)
           ? styled(200, this.bodies.tagDeleted, { json: { status: "ok" }, text: "OK" }, rate)
           : json(404, { reason: "Tag Not Found" }, rate);
+      case "findMembers": {
+        const type = SOCIAL_TYPES.find((t) => query.has(t)) as SocialType;
+        const members = findMembers(store, type, query.get(type) as string);
+        return members.length > 0
+          ? json(200, members, rate)
+          : json(404, { reason: "Not Found" }, rate);
+      }
+      case "addContactsToSegment": {
+        const id = Number(params.id);
+        if (!store.segments.some((s) => s.id === id))
+          return json(404, { reason: "Segment Not Found" }, rate);
+        const values = (body.value as string).split(",").map((value) => value.trim());
+        const additions = addToSegment(
+          store,
+          id,
+          body.socialType as SocialType,
+          values,
+          body.statusId as number | undefined,
+        );
+        for (const addition of additions.filter((a) => a.matched === null))
+          record.notes.push(
+            `${addition.socialType} ${JSON.stringify(addition.value)} matches no contact (nothing added)`,
+          );
+        return styled(200, this.bodies.accepted, { json: { status: "ok" }, text: "OK" }, rate);
+      }
       case "anonymizeContact":
         store.anonymize(params.email as string);
         return styled(

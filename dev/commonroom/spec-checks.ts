@@ -39,6 +39,9 @@ export const CUSTOM_FIELD_VALUE_TYPES = [
   "boolean",
 ] as const;
 export type CustomFieldValueType = (typeof CUSTOM_FIELD_VALUE_TYPES)[number];
+/** What GET /members looks contacts up by, and POST /segments/{id}'s socialType. */
+export const SOCIAL_TYPES = ["email", "twitter", "github", "linkedin"] as const;
+export type SocialType = (typeof SOCIAL_TYPES)[number];
 
 // ---------------------------------------------------------------- scalar formats
 
@@ -274,6 +277,29 @@ const tagCreate = object(TAG_CREATE_FIELDS, {
 });
 const tagUpdate = object(TAG_UPDATE_FIELDS, { unknownKeys: "reject" });
 
+/** POST /segments/{id}: `value` is a comma-separated list matching `socialType`. */
+const SEGMENT_ADD_FIELDS: Record<string, FieldSpec> = {
+  socialType: field(oneOf(SOCIAL_TYPES), { required: true }),
+  value: field(str({ nonEmpty: true }), { required: true }),
+  statusId: field(num()),
+};
+
+const segmentAdd = object(SEGMENT_ADD_FIELDS, {
+  unknownKeys: "reject",
+  then: (value, at, ctx) => {
+    if (typeof value.value !== "string") return;
+    const items = value.value.split(",").map((item) => item.trim());
+    items.forEach((item, index) => {
+      if (item === "") ctx.issues.push(`${at}.value item ${index} is empty`);
+      else if (value.socialType === "email" && !isEmail(item))
+        ctx.issues.push(`${at}.value item ${index} is not an email address`);
+    });
+  },
+});
+
+export const checkSegmentAddBody = (body: unknown, ctx: CheckContext): void =>
+  segmentAdd(body, "body", ctx);
+
 const table = (fields: Record<string, FieldSpec>) =>
   Object.fromEntries(
     Object.entries(fields).map(([name, f]) => [
@@ -293,12 +319,17 @@ export const SPEC_FACTS = {
     activityTitleTypes: [...ACTIVITY_TITLE_TYPES],
     subSourceTypes: [...SUB_SOURCE_TYPES],
     customFieldValueTypes: [...CUSTOM_FIELD_VALUE_TYPES],
+    socialTypes: [...SOCIAL_TYPES],
   },
   fields: {
     ApiUser: table(USER_FIELDS),
     ApiActivity: table(ACTIVITY_FIELDS),
     ApiTagUpdateProperties: table(TAG_UPDATE_FIELDS),
     ApiTagCreationProperties: table(TAG_CREATE_FIELDS),
+  },
+  /** Request bodies the spec declares inline rather than as a named schema. */
+  inlineBodies: {
+    "POST /segments/{id}": table(SEGMENT_ADD_FIELDS),
   },
 };
 
@@ -371,6 +402,18 @@ export function checkDestinationSourceId(raw: string, at: string, ctx: CheckCont
 export function checkSegmentId(raw: string, ctx: CheckContext): void {
   if (!/^\d+$/.test(raw))
     ctx.issues.push(`path.id must be a numeric segment id (got ${JSON.stringify(raw)})`);
+}
+
+/** GET /members answers 400 "Parameter Error" without one of its lookups. */
+export function checkMemberLookup(query: URLSearchParams, ctx: CheckContext): void {
+  const given = SOCIAL_TYPES.filter((type) => query.has(type));
+  if (given.length === 0)
+    ctx.issues.push(`query must give one of ${SOCIAL_TYPES.map((t) => `query.${t}`).join(", ")}`);
+  else if (given.length > 1)
+    ctx.notes.push(`query gives ${given.join(" and ")}; only the first is used`);
+  const email = query.get("email");
+  if (email !== null && !isEmail(email))
+    ctx.issues.push(`query.email must be an email address (got ${JSON.stringify(email)})`);
 }
 
 export function checkTagId(raw: string, ctx: CheckContext): void {

@@ -40,6 +40,7 @@ export class SimulatorStore {
     contacts: new Map(),
     contactActivities: new Map(),
     createdSegments: [],
+    segmentAdditions: [],
   };
   activityTypes: ActivityTypeDef[] = [];
   customFields: SeedCustomField[] = [];
@@ -70,6 +71,7 @@ export class SimulatorStore {
     for (const activity of clone(this.seed.contactActivities ?? defaultContactActivities()))
       this.state.contactActivities.set(activity.id, activity);
     this.state.createdSegments.length = 0;
+    this.state.segmentAdditions.length = 0;
   }
 
   /**
@@ -166,6 +168,7 @@ export class SimulatorStore {
       fields: {},
       customFields: new Map(),
       tagIds: [],
+      segmentIds: [],
       writes: 0,
       updatedAt: now,
     };

@@ -207,6 +207,8 @@ export interface StoredUser {
   /** Current custom-field values by field id (a cleared field is removed). */
   customFields: Map<number, unknown>;
   tagIds: string[];
+  /** Segments POST /segments/{id} added the user to (by email or handle). */
+  segmentIds: number[];
   writes: number;
   updatedAt: string;
 }
@@ -239,4 +241,15 @@ export interface SimulatorState {
   contactActivities: Map<string, StoredContactActivity>;
   /** Segments made by v2 Create Segment, in order (they are in v1 Get Segments too). */
   createdSegments: CreatedSegment[];
+  /** Every value POST /segments/{id} was given, in order, and whether a contact matched it. */
+  segmentAdditions: SegmentAddition[];
+}
+
+export interface SegmentAddition {
+  segmentId: number;
+  socialType: "email" | "twitter" | "github" | "linkedin";
+  value: string;
+  statusId?: number;
+  /** The v2 contact (`c_<number>`) or v1 user (`<source>:<id>`) it matched; null when none did. */
+  matched: string | null;
 }

@@ -1,5 +1,5 @@
 /**
- * Workflow evaluation for sequential SIMPLE tasks (DeciderService): scheduling with
+ * Workflow evaluation for SIMPLE tasks in sequence and SWITCH (DeciderService): scheduling with
  * taskToDomain, retries with their delays, optional tasks, workflow completion/failure,
  * and the response/task/poll/workflow timeouts the real sweeper enforces.
  */
@@ -7,6 +7,7 @@ import { contextOf, evaluateParameters } from "./expressions.js";
 import { adHocTaskDef } from "./metadata.js";
 import { queueNameOf, type TaskQueues } from "./queues.js";
 import type { ConductorStore } from "./store.js";
+import { decideSwitch, nextTaskAfter } from "./switch.js";
 import type {
   JsonMap,
   StartWorkflowRequest,
@@ -105,6 +106,7 @@ export class Decider {
 
   /** Creates a SCHEDULED task (first attempt or retry of `previous`) and queues it. */
   private schedule(workflow: Workflow, workflowTask: WorkflowTask, previous?: Task): Task {
+    if (workflowTask.type === "SWITCH") return this.runSwitch(workflow, workflowTask);
     const now = Date.now();
     const def = this.taskDefOf(workflowTask.name);
     const domain = this.domainOf(workflow, workflowTask.name);
@@ -153,6 +155,57 @@ export class Decider {
     return task;
   }
 
+  /**
+   * A SWITCH is a system task the server completes as it schedules it, together with the
+   * first task of the chosen case; an empty case goes straight on after the SWITCH.
+   */
+  private runSwitch(workflow: Workflow, workflowTask: WorkflowTask): Task {
+    const now = Date.now();
+    const input = evaluateParameters(workflowTask.inputParameters, contextOf(workflow));
+    const { caseValue, tasks } = decideSwitch(workflowTask, input);
+    const task: Task = {
+      taskType: "SWITCH",
+      taskDefName: "SWITCH",
+      referenceTaskName: workflowTask.taskReferenceName,
+      status: "COMPLETED",
+      inputData: { ...input, case: caseValue, ...(tasks.length > 0 && { hasChildren: "true" }) },
+      outputData: { evaluationResult: [caseValue], selectedCase: caseValue },
+      retryCount: 0,
+      seq: workflow.tasks.length + 1,
+      pollCount: 0,
+      scheduledTime: now,
+      startTime: now,
+      endTime: now,
+      updateTime: now,
+      startDelayInSeconds: 0,
+      retried: false,
+      executed: true,
+      callbackFromWorker: true,
+      responseTimeoutSeconds: 0,
+      callbackAfterSeconds: 0,
+      workflowInstanceId: workflow.workflowId,
+      workflowType: workflow.workflowName,
+      taskId: this.store.newId(),
+      correlationId: workflow.correlationId,
+      rateLimitPerFrequency: 0,
+      rateLimitFrequencyInSeconds: 0,
+      workflowPriority: workflow.priority,
+      iteration: 0,
+      workflowTask,
+      queueWaitTime: 0,
+      loopOverTask: false,
+      subworkflowChanged: false,
+      firstStartTime: 0,
+    };
+    workflow.tasks.push(task);
+    workflow.updateTime = now;
+    this.store.tasks.set(task.taskId, task);
+    const first = tasks[0];
+    if (first) this.schedule(workflow, first);
+    else this.advance(workflow, task);
+    return task;
+  }
+
   /** Re-evaluates a running workflow after one of its tasks changed. */
   decide(workflow: Workflow): void {
     if (workflow.status !== "RUNNING") return;
@@ -198,9 +251,7 @@ export class Decider {
   }
 
   private advance(workflow: Workflow, done: Task): void {
-    const tasks = workflow.workflowDefinition.tasks;
-    const index = tasks.findIndex((t) => t.taskReferenceName === done.referenceTaskName);
-    const next = tasks[index + 1];
+    const next = nextTaskAfter(workflow.workflowDefinition.tasks, done.referenceTaskName);
     if (next) this.schedule(workflow, next);
     else this.finish(workflow, "COMPLETED");
   }

@@ -102,12 +102,14 @@ export function normalizeTaskDef(input: unknown, path = "taskDef"): TaskDef {
   return def;
 }
 
+/** The evaluators a SWITCH may name; only value-param is modelled here. */
+const SWITCH_EVALUATORS = ["value-param"];
+
 function normalizeWorkflowTask(
   input: unknown,
-  index: number,
+  path: string,
   errors: ValidationError[],
 ): WorkflowTask {
-  const path = `workflowDef.tasks[${index}]`;
   const task = isObject(input) ? input : {};
   const type = typeof task.type === "string" ? task.type : "SIMPLE";
   if (typeof task.name !== "string" || task.name === "") {
@@ -119,14 +121,7 @@ function normalizeWorkflowTask(
       message: "WorkflowTask taskReferenceName name cannot be empty or null",
     });
   }
-  if (type !== "SIMPLE") {
-    // Only sequential SIMPLE tasks are modelled; a real server would accept these.
-    errors.push({
-      path: `${path}.type`,
-      message: `task type ${type} is not supported by this fake Conductor server (only SIMPLE tasks are)`,
-    });
-  }
-  return {
+  const normalized: WorkflowTask = {
     ...task,
     name: String(task.name ?? ""),
     taskReferenceName: String(task.taskReferenceName ?? ""),
@@ -136,6 +131,78 @@ function normalizeWorkflowTask(
     retryCount: optionalNumber(task.retryCount),
     startDelay: numberOr(task.startDelay, 0),
   };
+  if (type === "SWITCH") return normalizeSwitch(normalized, task, path, errors);
+  if (type !== "SIMPLE") {
+    // Only SIMPLE and SWITCH tasks are modelled; a real server would accept the others.
+    errors.push({
+      path: `${path}.type`,
+      message: `task type ${type} is not supported by this fake Conductor server (only SIMPLE and SWITCH are)`,
+    });
+  }
+  return normalized;
+}
+
+/** SWITCH (WorkflowTaskTypeConstraint): an evaluator, an expression and at least one case. */
+function normalizeSwitch(
+  normalized: WorkflowTask,
+  task: JsonMap,
+  path: string,
+  errors: ValidationError[],
+): WorkflowTask {
+  const name = normalized.name;
+  if (typeof task.evaluatorType !== "string" || task.evaluatorType === "") {
+    errors.push({
+      path: `${path}.evaluatorType`,
+      message: `evaluatorType should be set for taskType: SWITCH taskName: ${name}`,
+    });
+  } else if (!SWITCH_EVALUATORS.includes(task.evaluatorType)) {
+    errors.push({
+      path: `${path}.evaluatorType`,
+      message: `evaluatorType ${task.evaluatorType} is not supported by this fake Conductor server (only ${SWITCH_EVALUATORS.join(", ")} is)`,
+    });
+  }
+  if (typeof task.expression !== "string" || task.expression === "") {
+    errors.push({
+      path: `${path}.expression`,
+      message: `expression should be set for taskType: SWITCH taskName: ${name}`,
+    });
+  }
+  const rawCases = isObject(task.decisionCases) ? task.decisionCases : {};
+  if (Object.keys(rawCases).length === 0) {
+    errors.push({
+      path: `${path}.decisionCases`,
+      message: `decisionCases should have atleast one task for taskType: SWITCH taskName: ${name}`,
+    });
+  }
+  const decisionCases: Record<string, WorkflowTask[]> = {};
+  for (const [value, list] of Object.entries(rawCases)) {
+    decisionCases[value] = normalizeTaskList(list, `${path}.decisionCases.${value}`, errors);
+  }
+  return {
+    ...normalized,
+    evaluatorType: task.evaluatorType as string | undefined,
+    expression: task.expression as string | undefined,
+    decisionCases,
+    defaultCase: normalizeTaskList(task.defaultCase ?? [], `${path}.defaultCase`, errors),
+  };
+}
+
+function normalizeTaskList(
+  input: unknown,
+  path: string,
+  errors: ValidationError[],
+): WorkflowTask[] {
+  const list = Array.isArray(input) ? input : [];
+  return list.map((task, index) => normalizeWorkflowTask(task, `${path}[${index}]`, errors));
+}
+
+/** Every task of a definition, those inside SWITCH cases included, in definition order. */
+export function allWorkflowTasks(tasks: readonly WorkflowTask[]): WorkflowTask[] {
+  return tasks.flatMap((task) => [
+    task,
+    ...Object.values(task.decisionCases ?? {}).flatMap((list) => allWorkflowTasks(list)),
+    ...allWorkflowTasks(task.defaultCase ?? []),
+  ]);
 }
 
 export function normalizeWorkflowDef(input: unknown): WorkflowDef {
@@ -147,9 +214,9 @@ export function normalizeWorkflowDef(input: unknown): WorkflowDef {
   const rawTasks = Array.isArray(input.tasks) ? input.tasks : [];
   if (rawTasks.length === 0)
     errors.push({ path: "workflowDef.tasks", message: "WorkflowDef must have at least one task" });
-  const tasks = rawTasks.map((task, i) => normalizeWorkflowTask(task, i, errors));
+  const tasks = normalizeTaskList(rawTasks, "workflowDef.tasks", errors);
   const refs = new Set<string>();
-  for (const task of tasks) {
+  for (const task of allWorkflowTasks(tasks)) {
     if (refs.has(task.taskReferenceName)) {
       errors.push({
         path: "workflowDef.tasks",

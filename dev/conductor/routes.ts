@@ -221,6 +221,18 @@ export function conductorRoutes({ store, decider, execution, options }: RouteDep
         }),
       );
     }),
+    route("GET", "/api/workflow/{name}/correlated/{correlationId}", (req) => {
+      // WorkflowResource#getWorkflows: closed runs only with includeClosed, tasks only with includeTasks.
+      const includeClosed = req.query.get("includeClosed") === "true";
+      const includeTasks = req.query.get("includeTasks") === "true";
+      const matches = [...store.workflows.values()].filter(
+        (w) =>
+          w.workflowName === param(req, 0) &&
+          w.correlationId === param(req, 1) &&
+          (includeClosed || !isTerminalWorkflow(w.status)),
+      );
+      return json(matches.map((w) => workflowJson(w, includeTasks)));
+    }),
     route("GET", "/api/workflow/{workflowId}", (req) => {
       const workflow = store.workflows.get(param(req, 0));
       if (!workflow) throw notFound(`Workflow with id: ${param(req, 0)} not found.`);

@@ -58,6 +58,14 @@ export interface WorkflowTask {
   retryCount?: number;
   startDelay: number;
   taskDefinition?: TaskDef;
+  /** SWITCH: how `expression` is evaluated (only "value-param" is modelled). */
+  evaluatorType?: string;
+  /** SWITCH with value-param: the key of the task's input whose value picks the case. */
+  expression?: string;
+  /** SWITCH: the tasks of each case, keyed by the case value as a string. */
+  decisionCases?: Record<string, WorkflowTask[]>;
+  /** SWITCH: the tasks run when no case matches. */
+  defaultCase?: WorkflowTask[];
   [extra: string]: unknown;
 }
 

@@ -26,6 +26,7 @@ import {
   ContactResponse,
   CreateSegmentResponse,
   CustomField,
+  Member,
   Segment,
   SegmentStatus,
   TagList,
@@ -33,6 +34,7 @@ import {
   type ApiUser,
   type Contact,
   type SegmentEntityType,
+  type SocialType,
   type SortDirection,
   type TagEntityType,
   type V2Activity,
@@ -91,6 +93,14 @@ export interface CreateTagBody {
   name: string;
   description?: string | null;
   entityTypes: TagEntityType[];
+}
+
+/** Body of addContactsToSegment (v1 POST /segments/{id}). */
+export interface AddToSegmentBody {
+  socialType: SocialType;
+  /** Emails or handles, comma-separated, as the spec asks. */
+  value: string;
+  statusId?: number;
 }
 
 export interface UpdateTagBody {
@@ -329,6 +339,35 @@ export class CommonRoomClient {
         method: "DELETE",
         path: `/user/${segment(email)}`,
         shownPath: "/user/{email}",
+      },
+      o,
+    );
+  }
+
+  /**
+   * v1 GET /members (deprecated, and the only lookup by email or handle): the contacts
+   * matching one email, twitter, github or linkedin value. Logs show the path only.
+   */
+  findMembers(socialType: SocialType, value: string, o?: CallOptions): Promise<Member[]> {
+    return this.json(
+      { operation: "findMembers", method: "GET", path: "/members", query: { [socialType]: value } },
+      Member.array(),
+      o,
+    );
+  }
+
+  /** v1 POST /segments/{id} (deprecated): adds existing contacts to a segment. */
+  addContactsToSegment(
+    segmentId: number,
+    body: AddToSegmentBody,
+    o?: CallOptions,
+  ): Promise<Accepted> {
+    return this.accepted(
+      {
+        operation: "addContactsToSegment",
+        method: "POST",
+        path: `/segments/${segment(segmentId)}`,
+        body,
       },
       o,
     );
@@ -605,6 +644,7 @@ const SCHEMA_NAMES: Record<string, string> = {
   getCustomFields: "CustomField[]",
   getSegments: "Segment[]",
   getSegmentStatuses: "SegmentStatus[]",
+  findMembers: "Member[]",
   listTags: "TagList",
   createTag: "ApiTag",
   updateTag: "ApiTag",

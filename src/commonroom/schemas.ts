@@ -285,6 +285,17 @@ export type ApiTag = z.infer<typeof ApiTag>;
 export const TagList = z.object({ labels: z.array(ApiTag) });
 export type TagList = z.infer<typeof TagList>;
 
+/** How v1 GET /members and POST /segments/{id} name a contact: by email or a social handle. */
+export const SocialType = z.enum(["email", "twitter", "github", "linkedin"]);
+export type SocialType = z.infer<typeof SocialType>;
+
+/**
+ * A contact as v1 GET /members returns it. The spec requires none of its fields (fullName,
+ * segments, custom_fields, common_room_member_url, ...), so every one is kept as sent.
+ */
+export const Member = z.object({}).passthrough();
+export type Member = z.infer<typeof Member>;
+
 // ---------------------------------------------------------------------------------------
 // v2 API: task inputs
 

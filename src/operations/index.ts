@@ -1,9 +1,11 @@
 import type { Operation } from "./define.js";
 import { addOrEditActivity, getActivityTypes, listActivities } from "./activities.js";
+import { addContactsToSegment } from "./add-contacts-to-segment.js";
 import { anonymizeContact } from "./anonymize.js";
 import { bulkAddOrEditActivities, bulkAddOrEditUsers } from "./bulk.js";
 import { getContact, listContacts } from "./contacts.js";
 import { getCustomFields } from "./custom-fields.js";
+import { findContact } from "./find-contact.js";
 import { createSegment, getSegmentStatuses, getSegments } from "./segments.js";
 import { createTag, deleteTag, getTag, listTags, updateTag } from "./tags.js";
 import { checkApiTokenStatus } from "./token.js";
@@ -31,6 +33,8 @@ export const operations: readonly Operation[] = [
   listActivities,
   bulkAddOrEditUsers,
   bulkAddOrEditActivities,
+  findContact,
+  addContactsToSegment,
 ] as Operation[];
 
 export function taskTypeOf(operation: Operation, prefix: string): string {

@@ -2,6 +2,7 @@ import { ConfigError, type Config, type Env } from "../config.js";
 import type { Logger } from "../logger.js";
 import { operations as allOperations } from "../operations/index.js";
 import type { Operation } from "../operations/define.js";
+import { startWebhookListener, type WebhookListener } from "../webhooks/listener.js";
 import { ConductorGateway, connectConductor } from "./conductor.js";
 import { ConductorReachability } from "./conductor-reachability.js";
 import type { DeliveryPolicy } from "./delivery.js";
@@ -25,6 +26,8 @@ export interface Service {
   metrics: WorkerMetrics;
   /** The health and metrics endpoints' port, when they are on. */
   httpPort?: number;
+  /** The webhook listener, when COMMON_ROOM_WEBHOOKS_FILE turns it on. */
+  webhooks?: WebhookListener;
   /** Drains (see WorkerRuntime.drain), then closes the endpoints and the Conductor client. */
   stop(timeoutMs?: number): Promise<{ unfinished: number }>;
 }
@@ -35,6 +38,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   if (!config.conductor.serverUrl) throw new Error("CONDUCTOR_SERVER_URL is required");
   const ops = options.operations ?? allOperations;
   const metrics = new WorkerMetrics();
+  let webhooks: WebhookListener | undefined;
   // Set once Conductor is reached; until then the endpoints report "starting".
   const current: { runtime?: WorkerRuntime } = {};
   const reachability = new ConductorReachability({
@@ -52,7 +56,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     http = await startHealthServer({
       ...httpOption,
       state: () => current.runtime?.state ?? "starting",
-      notReady: [() => reachability.notReadyReason()],
+      notReady: [() => reachability.notReadyReason(), () => webhooks?.notReadyReason()],
       registry: metrics.registry,
     }).catch((error: unknown) => {
       throw bindError(error, httpOption.port, httpOption.host ?? "0.0.0.0");
@@ -86,12 +90,22 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   });
   current.runtime = runtime;
   runtime.start();
+  if (config.webhooks) {
+    webhooks = await startWebhookListener({
+      settings: config.webhooks,
+      client,
+      logger,
+      registry: metrics.registry,
+    });
+  }
   return {
     runtime,
     metrics,
     httpPort: http?.port,
+    webhooks,
     async stop(timeoutMs = config.shutdownTimeoutMs) {
-      const result = await runtime.drain(timeoutMs);
+      // Deliveries in flight still need the Conductor client: both drain before it closes.
+      const [result] = await Promise.all([runtime.drain(timeoutMs), webhooks?.drain(timeoutMs)]);
       client.stopBackgroundRefresh();
       await http?.close();
       return result;

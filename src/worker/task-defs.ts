@@ -53,13 +53,31 @@ export function responseTimeoutFor(operation: Operation): number {
 
 export type TaskDefinition = ReturnType<typeof taskDefinitions>[number];
 
+/** A task of an example workflow; a SWITCH holds more of them in its cases. */
+interface ExampleTask {
+  name: string;
+  taskReferenceName?: string;
+  decisionCases?: Record<string, ExampleTask[]>;
+  defaultCase?: ExampleTask[];
+}
+
+/** Moves the names of the tasks inside SWITCH cases to `prefix`, at any depth. */
+function renameCaseTasks(tasks: ExampleTask[], prefix: string): void {
+  for (const task of tasks) {
+    for (const list of [...Object.values(task.decisionCases ?? {}), task.defaultCase ?? []]) {
+      for (const inner of list) {
+        if (inner.name.startsWith(EXAMPLE_PREFIX))
+          inner.name = prefix + inner.name.slice(EXAMPLE_PREFIX.length);
+      }
+      renameCaseTasks(list, prefix);
+    }
+  }
+}
+
 export interface ExampleWorkflow {
   /** File stem, e.g. "product-signup". */
   id: string;
-  definition: { name: string; version?: number; tasks: { name: string }[] } & Record<
-    string,
-    unknown
-  >;
+  definition: { name: string; version?: number; tasks: ExampleTask[] } & Record<string, unknown>;
   sampleInput: Record<string, unknown>;
 }
 
@@ -77,6 +95,7 @@ export function exampleWorkflows(prefix = EXAMPLE_PREFIX): ExampleWorkflow[] {
       const definition = JSON.parse(
         readFileSync(join(dir, file), "utf8"),
       ) as ExampleWorkflow["definition"];
+      renameCaseTasks(definition.tasks, prefix);
       const sampleInput = JSON.parse(readFileSync(join(dir, `${id}.input.json`), "utf8")) as Record<
         string,
         unknown

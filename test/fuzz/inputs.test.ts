@@ -158,6 +158,16 @@ const FIELD_VALUES: Record<string, fc.Arbitrary<unknown>> = {
   endDate: maybe(fc.constantFrom("2026-12-31", "2026-12-31T23:59:59Z")),
   users: maybe(fc.array(user, { minLength: 0, maxLength: 4 })),
   activities: maybe(fc.array(activity, { minLength: 0, maxLength: 4 })),
+  twitter: maybe(fc.constantFrom("octocat", "@nine")),
+  github: maybe(fc.constantFrom("octocat", "")),
+  linkedin: maybe(fc.constantFrom("in/someone")),
+  socialType: maybe(fc.constantFrom("email", "github", "phone")),
+  values: maybe(
+    fc.array(fc.constantFrom("grace.torvalds.1@example.com", "new@example.com", "octocat"), {
+      maxLength: 3,
+    }),
+  ),
+  statusId: maybe(fc.constantFrom(4, "5", 0)),
 };
 
 /** Outcomes that are Common Room's answer to a well-formed input, not an input problem. */

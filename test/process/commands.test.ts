@@ -40,9 +40,9 @@ describe("commonroom-worker register", () => {
     for (let i = 0; i < 2; i++) {
       const { code, out } = await run(["register", "--examples"], env);
       expect(code, out).toBe(0);
-      expect(out).toContain("Registered 19 task definitions and 3 workflows");
+      expect(out).toContain("Registered 21 task definitions and 4 workflows");
     }
-    expect(conductor.taskDefs.size).toBe(19);
+    expect(conductor.taskDefs.size).toBe(21);
     const def = conductor.taskDefs.get("common_room_delete_tag")!;
     expect(def).toMatchObject({
       retryCount: 5,
@@ -57,6 +57,7 @@ describe("commonroom-worker register", () => {
       name: string;
     }[];
     expect(workflows.map((w) => w.name).sort()).toEqual([
+      "common_room_new_contact_onboarding",
       "common_room_product_signup",
       "common_room_segment_report",
       "common_room_tag_housekeeping",

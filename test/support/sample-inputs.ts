@@ -87,4 +87,11 @@ export const SAMPLE_INPUTS: Record<string, Record<string, unknown>> = {
     activities: [activity],
     validateAgainstCatalog: true,
   },
+  find_contact: { email: "grace.torvalds.1@example.com" },
+  add_contacts_to_segment: {
+    segmentId: 202,
+    socialType: "email",
+    values: ["grace.torvalds.1@example.com"],
+    statusId: 4,
+  },
 };

@@ -2,28 +2,14 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  ConfigError,
-  DEFAULT_API_URL,
-  deriveV2Url,
-  loadConfig,
-  secretsOf,
-} from "../../src/config.js";
+import { configError } from "../support/config-error.js";
+import { DEFAULT_API_URL, deriveV2Url, loadConfig, secretsOf } from "../../src/config.js";
 
 const dir = mkdtempSync(join(tmpdir(), "crw-config-"));
 function file(name: string, content: string): string {
   const path = join(dir, name);
   writeFileSync(path, content);
   return path;
-}
-function configError(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error("expected a ConfigError");
 }
 
 describe("configuration from the environment", () => {

@@ -21,6 +21,8 @@ const FLOORS: Record<string, number> = {
   commonroom: 1,
   operations: 2,
   worker: 3,
+  // The webhook listener runs beside the worker runtime and starts workflows through it.
+  webhooks: 3,
   cli: 4,
   "cli.ts": 4,
   // The image's entrypoint and HEALTHCHECK: above the CLI they start.

@@ -52,6 +52,8 @@ const schemaProps = (name: string) => flatten(spec.components.schemas[name]).pro
 const enumOf = (schema: any): string[] => deref(schema).properties.type.enum;
 const unionEnums = (schemas: any[]): string[] => schemas.flatMap(enumOf);
 
+const BASE_URL = "https://api.commonroom.io/community/v1";
+
 const sortedEq = (actual: readonly string[], expected: readonly string[]) =>
   expect([...actual].sort()).toEqual([...expected].sort());
 
@@ -120,6 +122,91 @@ describeAgainstSpec(specPath, `the simulator matches the vendor spec (${specPath
     expect(String((await sim.handle(sampleRequest("delete", "/user/{email}"))).status)).toBe(
       success,
     );
+  });
+
+  it("the two contact endpoints beyond the twelve answer the spec's success status", async () => {
+    const sim = createCommonRoomSimulator();
+    const lookup = await sim.handle(
+      new Request(
+        `${BASE_URL}/members?email=${encodeURIComponent("barbara.thompson.4@example.com")}`,
+        {
+          headers: { Authorization: "Bearer test-token" },
+        },
+      ),
+    );
+    const add = await sim.handle(
+      new Request(`${BASE_URL}/segments/202`, {
+        method: "POST",
+        headers: { Authorization: "Bearer test-token", "Content-Type": "application/json" },
+        body: JSON.stringify({ socialType: "email", value: "a@example.com, b@example.com" }),
+      }),
+    );
+    expect(sim.violations).toEqual([]);
+    for (const [template, method, response] of [
+      ["/members", "get", lookup],
+      ["/segments/{id}", "post", add],
+    ] as const) {
+      const success = Object.keys(spec.paths[template][method].responses).find((code) =>
+        code.startsWith("2"),
+      );
+      expect(String(response.status), `${method} ${template}`).toBe(success);
+    }
+  });
+
+  it("GET /members: its lookups are the social types; its items carry only the spec's fields", async () => {
+    const item = spec.paths["/members"];
+    sortedEq(
+      SPEC_FACTS.enums.socialTypes,
+      item.parameters.filter((p: any) => p.in === "query").map((p: any) => p.name),
+    );
+    const declared = Object.keys(
+      item.get.responses["200"].content["application/json"].schema.items.properties,
+    );
+    const sim = createCommonRoomSimulator();
+    await sim.handle(
+      new Request(`${BASE_URL}/source/1001/user`, {
+        method: "POST",
+        headers: { Authorization: "Bearer test-token", "Content-Type": "application/json" },
+        body: JSON.stringify({
+          id: "u1",
+          email: "u1@example.com",
+          fullName: "U One",
+          bio: "b",
+          companyName: "C",
+          titleAtCompany: "T",
+          city: "Oslo",
+          github: { type: "handle", value: "uone" },
+          tags: [{ type: "id", id: "tag_1" }],
+        }),
+      }),
+    );
+    for (const query of ["email=u1%40example.com", "email=barbara.thompson.4%40example.com"]) {
+      const response = await sim.handle(
+        new Request(`${BASE_URL}/members?${query}`, {
+          headers: { Authorization: "Bearer test-token" },
+        }),
+      );
+      const [member] = (await response.json()) as Record<string, unknown>[];
+      expect(Object.keys(member ?? {}).length, query).toBeGreaterThan(3);
+      for (const key of Object.keys(member ?? {}))
+        expect(declared, `${query}: ${key}`).toContain(key);
+    }
+  });
+
+  it("POST /segments/{id}: the body's fields and required fields are the spec's inline schema", () => {
+    const schema = spec.paths["/segments/{id}"].post.requestBody.content["application/json"].schema;
+    const table = SPEC_FACTS.inlineBodies["POST /segments/{id}"];
+    sortedEq(Object.keys(table), Object.keys(schema.properties));
+    sortedEq(
+      Object.entries(table)
+        .filter(([, f]) => f.required)
+        .map(([field]) => field),
+      schema.required,
+    );
+    // The spec names the social types in prose: "Must be email, twitter, github, or linkedin".
+    for (const type of SPEC_FACTS.enums.socialTypes)
+      expect(schema.properties.socialType.description).toContain(type);
+    expect(schema.properties.value.description).toMatch(/comma separated/i);
   });
 
   it("declared query parameters are the ones the simulator allows", () => {

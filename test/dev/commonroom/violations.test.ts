@@ -65,9 +65,9 @@ const cases: Case[] = [
   {
     name: "unknown path",
     method: "GET",
-    path: "/members",
+    path: "/members/note",
     status: 404,
-    violation: "GET /members: no such endpoint in the v1 Core API",
+    violation: "GET /members/note: no such endpoint in the v1 Core API",
   },
   {
     name: "v2 path on v1",
