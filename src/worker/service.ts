@@ -1,4 +1,4 @@
-import { ConfigError, type Config, type Env } from "../config.js";
+import { ConfigError, type Config } from "../config.js";
 import type { Logger } from "../logger.js";
 import { operations as allOperations } from "../operations/index.js";
 import type { Operation } from "../operations/define.js";
