@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { exampleWorkflows } from "../src/worker/task-defs.js";
+import { exampleWorkflows } from "../src/worker/examples.js";
 import { freePort } from "./free-port.js";
 
 const WEBHOOK_NAME = "new-contacts";

@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { packageRoot } from "../src/package-root.js";
-import { exampleWorkflows } from "../src/worker/task-defs.js";
+import { exampleWorkflows } from "../src/worker/examples.js";
 import {
   isConductorChoice,
   startChosenConductor,

@@ -2,7 +2,8 @@ import { MetadataClient } from "@io-orkes/conductor-javascript";
 import type { Logger } from "../logger.js";
 import type { Operation } from "../operations/define.js";
 import type { ConductorClient } from "./conductor.js";
-import { exampleWorkflows, taskDefinitions, type TaskDefOptions } from "./task-defs.js";
+import { taskDefinitions, type TaskDefOptions } from "./task-defs.js";
+import { exampleWorkflows } from "./examples.js";
 
 /**
  * Registers the TaskDefs and, only when asked (`register --examples`), the example workflows,

@@ -1,12 +1,5 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { DEFAULT_TASK_PREFIX } from "../config.js";
 import type { Operation } from "../operations/define.js";
 import { taskTypeOf } from "../operations/index.js";
-import { packageRoot } from "../package-root.js";
-
-/** The prefix the example workflows are written with. */
-export const EXAMPLE_PREFIX = DEFAULT_TASK_PREFIX;
 
 export interface TaskDefOptions {
   prefix: string;
@@ -52,60 +45,3 @@ export function responseTimeoutFor(operation: Operation): number {
 }
 
 export type TaskDefinition = ReturnType<typeof taskDefinitions>[number];
-
-/** A task of an example workflow; a SWITCH holds more of them in its cases. */
-interface ExampleTask {
-  name: string;
-  taskReferenceName?: string;
-  decisionCases?: Record<string, ExampleTask[]>;
-  defaultCase?: ExampleTask[];
-}
-
-/** Moves the names of the tasks inside SWITCH cases to `prefix`, at any depth. */
-function renameCaseTasks(tasks: ExampleTask[], prefix: string): void {
-  for (const task of tasks) {
-    for (const list of [...Object.values(task.decisionCases ?? {}), task.defaultCase ?? []]) {
-      for (const inner of list) {
-        if (inner.name.startsWith(EXAMPLE_PREFIX))
-          inner.name = prefix + inner.name.slice(EXAMPLE_PREFIX.length);
-      }
-      renameCaseTasks(list, prefix);
-    }
-  }
-}
-
-export interface ExampleWorkflow {
-  /** File stem, e.g. "product-signup". */
-  id: string;
-  definition: { name: string; version?: number; tasks: ExampleTask[] } & Record<string, unknown>;
-  sampleInput: Record<string, unknown>;
-}
-
-/**
- * The workflows in examples/, with their names and task names moved to `prefix`: with
- * `trial_`, common_room_product_signup becomes trial_product_signup and runs trial_* tasks.
- */
-export function exampleWorkflows(prefix = EXAMPLE_PREFIX): ExampleWorkflow[] {
-  const dir = join(packageRoot(), "examples");
-  return readdirSync(dir)
-    .filter((file) => file.endsWith(".workflow.json"))
-    .sort()
-    .map((file) => {
-      const id = file.replace(/\.workflow\.json$/, "");
-      const definition = JSON.parse(
-        readFileSync(join(dir, file), "utf8"),
-      ) as ExampleWorkflow["definition"];
-      renameCaseTasks(definition.tasks, prefix);
-      const sampleInput = JSON.parse(readFileSync(join(dir, `${id}.input.json`), "utf8")) as Record<
-        string,
-        unknown
-      >;
-      definition.name = withPrefix(definition.name, prefix);
-      for (const task of definition.tasks) task.name = withPrefix(task.name, prefix);
-      return { id, definition, sampleInput };
-    });
-}
-
-function withPrefix(name: string, prefix: string): string {
-  return name.startsWith(EXAMPLE_PREFIX) ? prefix + name.slice(EXAMPLE_PREFIX.length) : name;
-}

@@ -4,7 +4,8 @@ import { createLogger } from "../../src/logger.js";
 import type { Operation } from "../../src/operations/define.js";
 import { findOperation, operations, taskTypeOf } from "../../src/operations/index.js";
 import { registerDefinitions } from "../../src/worker/register.js";
-import { exampleWorkflows, taskDefinitions } from "../../src/worker/task-defs.js";
+import { taskDefinitions } from "../../src/worker/task-defs.js";
+import { exampleWorkflows } from "../../src/worker/examples.js";
 import { SAMPLE_INPUTS } from "../support/sample-inputs.js";
 import { lastTask, startHarness, type Harness, type WorkflowRun } from "./harness.js";
 

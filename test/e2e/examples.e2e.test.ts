@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { exampleWorkflows } from "../../src/worker/task-defs.js";
+import { exampleWorkflows } from "../../src/worker/examples.js";
 import { startHarness, type Harness } from "./harness.js";
 
 /** Every workflow in examples/ runs to COMPLETED with its sample input. */

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { exampleWorkflows } from "../../src/worker/task-defs.js";
+import { exampleWorkflows } from "../../src/worker/examples.js";
 import { startSwitchableProxy, type SwitchableProxy } from "../support/switchable-proxy.js";
 import { SOURCE_ID, startHarness, type Harness, type WorkflowRun } from "./harness.js";
 

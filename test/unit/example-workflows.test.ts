@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { exampleWorkflows } from "../../src/worker/task-defs.js";
+import { exampleWorkflows } from "../../src/worker/examples.js";
 
 /** Another task prefix reaches every task of the examples, inside SWITCH cases too. */
 
