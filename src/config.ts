@@ -30,6 +30,11 @@ export interface Config {
   requestTimeoutMs: number;
   catalogTtlSeconds: number;
   rateLimitPerSecond?: number;
+  /**
+   * Pacing of Common Room requests per token (COMMON_ROOM_PACING=off turns it off: an
+   * internal switch for comparisons, not a tuning knob).
+   */
+  pacing: boolean;
   shutdownTimeoutMs: number;
   httpPort: number;
   logLevel: string;
@@ -263,12 +268,19 @@ export function loadConfig(env: Env = process.env, options: LoadOptions = {}): C
     requestTimeoutMs: parseVariable(env, "COMMON_ROOM_TIMEOUT_MS", PositiveInt) ?? 10_000,
     catalogTtlSeconds: parseVariable(env, "COMMON_ROOM_CATALOG_TTL_SECONDS", NonNegativeInt) ?? 600,
     rateLimitPerSecond: parseVariable(env, "COMMON_ROOM_RATE_LIMIT_PER_SECOND", PositiveInt),
+    pacing: pacingOf(readVariable(env, "COMMON_ROOM_PACING")),
     shutdownTimeoutMs: parseVariable(env, "SHUTDOWN_TIMEOUT_MS", NonNegativeInt) ?? 30_000,
     httpPort:
       parseVariable(env, "WORKER_HTTP_PORT", NonNegativeInt.max(65535, "must be at most 65535")) ??
       9464,
     logLevel,
   };
+}
+
+function pacingOf(value: string | undefined): boolean {
+  if (value === undefined || value === "" || value.toLowerCase() === "on") return true;
+  if (value.toLowerCase() === "off") return false;
+  throw new ConfigError(`COMMON_ROOM_PACING: must be "on" or "off" (got "${value}")`);
 }
 
 /** Every secret the process knows, for the log scrubber. */

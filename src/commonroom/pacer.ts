@@ -25,7 +25,7 @@
 import { sleepFor } from "./retry.js";
 
 export interface PacerObserver {
-  /** A request was held before it started, for heldMs. */
+  /** A request was held, for heldMs, before it started (or was refused or cancelled). */
   onHeld?(e: { integration: string; heldMs: number }): void;
   /** Common Room answered 429 to a request of this token. */
   onRateLimited?(e: { integration: string }): void;
@@ -180,6 +180,7 @@ export class Pacer {
         waiter.onAbort = () => {
           const index = this.queue.indexOf(waiter);
           if (index >= 0) this.queue.splice(index, 1);
+          this.observer?.onHeld?.({ integration: this.name, heldMs: this.now() - now });
           reject(new PacerRefusal("cancelled", 0));
           this.pump();
         };
@@ -261,6 +262,7 @@ export class Pacer {
           if (waiter.signal && waiter.onAbort)
             waiter.signal.removeEventListener("abort", waiter.onAbort);
           const waitMs = Math.max(1, (expected ?? now + (this.intervalMs ?? 1000)) - now);
+          this.observer?.onHeld?.({ integration: this.name, heldMs: now - waiter.enqueuedAt });
           waiter.reject(new PacerRefusal("past_deadline", Math.ceil(waitMs)));
         }
       }
