@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the worker against the SDK baselines, on loopback only. Prints a table and
  * writes BENCHMARKS.md at the repository root. `--quick` is a smoke run of about a minute;
- * `--only idle,pickup,...` runs some figures; `--out <path>` writes the report elsewhere.
+ * `--only idle,pickup,...` runs some figures (e.g. `--only pacing`); `--out <path>` writes
+ * the report elsewhere.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,6 +14,7 @@ import { killAll } from "./processes.js";
 import { printTable, writeMarkdown } from "./report.js";
 import type { Context, FigureResult } from "./scenario.js";
 import { idleScenario } from "./scenarios/idle.js";
+import { pacingScenario } from "./scenarios/pacing.js";
 import { pickupScenario } from "./scenarios/pickup.js";
 import { rateLimitScenario } from "./scenarios/rate-limit.js";
 import { scaleOutScenario } from "./scenarios/scale-out.js";
@@ -24,6 +26,7 @@ const SCENARIOS: Record<string, (ctx: Context) => Promise<FigureResult>> = {
   throughput: throughputScenario,
   "rate-limit": rateLimitScenario,
   "scale-out": scaleOutScenario,
+  pacing: pacingScenario,
 };
 
 async function main(): Promise<number> {

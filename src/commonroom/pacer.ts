@@ -14,8 +14,10 @@
  * - Within an interval whose end is known, requests are spread over what is left of it:
  *   this process takes its share of the budget left (its share of the token's spending in
  *   the last interval) at an even rate, so replicas do not all burst at the interval's start.
- * - The margin grows by one in an interval where this process met a 429 and shrinks slowly
- *   over intervals that ran the budget down without one: it is learned, not guessed.
+ * - The margin is for the other processes' requests in flight, so it grows by the others'
+ *   share of the spending in an interval where this process met a 429, and shrinks slowly
+ *   over intervals that ran the budget down without one: it is learned, not guessed. It
+ *   holds back a whole request once it reaches one half.
  * - A view of the budget with no known end expires: past one interval (or a minute) with no
  *   answer, the pacer forgets it and lets requests through until Common Room speaks again.
  * A request that would be held past its deadline is refused at once, so the task can be
@@ -93,7 +95,7 @@ interface Waiter {
   onAbort?: () => void;
 }
 
-/** Margin added in an interval where this process met a 429. */
+/** Margin added in an interval where this process met a 429, times the others' share. */
 export const MARGIN_STEP = 1;
 /** Margin taken off per interval that ran the budget down without a 429. */
 export const MARGIN_DECAY = 0.05;
@@ -151,7 +153,7 @@ export class Pacer {
     return {
       limit: this.limit,
       remaining: this.remaining,
-      available: this.remaining - this.inFlight - this.margin,
+      available: this.remaining - this.inFlight - Math.round(this.margin),
       margin: this.margin,
       share: this.share,
     };
@@ -199,7 +201,7 @@ export class Pacer {
     if (!this.enabled || this.limit === undefined || this.remaining === undefined) {
       return { go: true };
     }
-    const available = this.remaining - this.inFlight - this.margin;
+    const available = this.remaining - this.inFlight - Math.round(this.margin);
     if (available < 1) {
       this.pressed = true;
       if (this.windowEnd !== undefined) return { go: false, waitMs: this.windowEnd - now };
@@ -361,7 +363,8 @@ export class Pacer {
       if (!this.metLimit) {
         this.metLimit = true;
         const ceiling = this.limit === undefined ? MARGIN_STEP : Math.max(1, this.limit / 2);
-        this.margin = Math.min(ceiling, this.margin + MARGIN_STEP);
+        // Alone on the token (share 1), a margin would only waste budget: in flight is known.
+        this.margin = Math.min(ceiling, this.margin + MARGIN_STEP * (1 - this.share));
       }
       if (report.waitMs !== undefined) {
         // The 429 pins the interval's end (a little late by the answer's trip: safe).
@@ -398,7 +401,7 @@ export class Pacer {
       integration: this.name,
       limit: this.limit,
       remaining,
-      available: remaining - this.inFlight - this.margin,
+      available: remaining - this.inFlight - Math.round(this.margin),
       margin: this.margin,
       share: this.share,
     });

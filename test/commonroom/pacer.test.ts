@@ -121,23 +121,32 @@ describe("the pacer", () => {
     await vi.advanceTimersByTimeAsync(1000);
     await Promise.all(requests);
     // A quarter of the interval's budget may go at once; the rest is spread over it.
-    expect(started.filter((t) => t <= 1).length).toBe(4);
+    expect(started.filter((t) => t <= 1).length).toBe(5);
     expect(started.filter((t) => t > 500).length).toBeGreaterThanOrEqual(5);
     expect(Math.max(...started)).toBeLessThan(1001);
   });
 
-  it("adds to its margin after a 429 and takes it off slowly over intervals without one", async () => {
+  it("adds the others' share to its margin after a 429 and takes it off slowly without one", async () => {
     const pacer = new Pacer({ name: "default" });
-    const [first, second] = [await pacer.acquire(far()), await pacer.acquire(far())];
-    first.done(limited(100, 1000, 10));
-    expect(pacer.view()?.margin).toBe(1);
-    // A second 429 in the same interval is the same mistake: no more margin.
-    second.done(limited(100, 1000, 10));
-    expect(pacer.view()?.margin).toBe(1);
+    (await pacer.acquire(far())).done(limited(100, 1000, 10));
+    // Alone on the token so far (share 1): what is in flight is known, no margin is needed.
+    expect(pacer.view()?.margin).toBe(0);
     await vi.advanceTimersByTimeAsync(100);
-    // An interval that met a 429 again: the margin grows.
+    // In this interval the others spend 4 of every 5 requests.
+    (await pacer.acquire(far())).done({ limit: 10, remaining: 5 });
+    await vi.advanceTimersByTimeAsync(pacer.resetsAt()! - Date.now());
+    expect(pacer.view()?.share).toBeCloseTo(0.6, 5);
+    // A 429 now: the margin grows by the others' share, once per interval.
+    const first = await pacer.acquire(far());
+    const second = pacer.acquire(far());
+    while (!(await settled(second))) await vi.advanceTimersByTimeAsync(10); // spread out
+    first.done(limited(700, 1000, 10));
+    expect(pacer.view()?.margin).toBeCloseTo(0.4, 5);
+    (await second).done(limited(700, 1000, 10));
+    expect(pacer.view()?.margin).toBeCloseTo(0.4, 5);
+    await vi.advanceTimersByTimeAsync(pacer.resetsAt()! - Date.now());
     (await pacer.acquire(far())).done(limited(900, 1000, 10));
-    expect(pacer.view()?.margin).toBe(2);
+    expect(pacer.view()?.margin).toBeCloseTo(0.8, 5);
     // Intervals that ran the budget down to the margin without a 429: it shrinks.
     await vi.advanceTimersByTimeAsync(pacer.resetsAt()! - Date.now());
     let left = 10;
@@ -154,9 +163,9 @@ describe("the pacer", () => {
       left = 9;
       (await held).done({ limit: 10, remaining: left });
     }
-    expect(pacer.view()?.margin).toBeCloseTo(2 - 4 * MARGIN_DECAY, 5);
-    // The margin holds back that many requests of the budget.
-    expect(pacer.view()?.available).toBeCloseTo(9 - (2 - 4 * MARGIN_DECAY), 5);
+    expect(pacer.view()?.margin).toBeCloseTo(0.8 - 4 * MARGIN_DECAY, 5);
+    // The margin (0.6) holds back one whole request of the budget.
+    expect(pacer.view()?.available).toBe(9 - 1);
   });
 
   it("forgets a budget whose end it does not know once it is old", async () => {
