@@ -122,7 +122,8 @@ export class Pacer {
   private lastBoundary?: number;
   /** When the request that gave the lowest Remaining of this interval was sent. */
   private lowSentAt = Number.NEGATIVE_INFINITY;
-  private inFlight = 0;
+  /** When each of this process's requests in flight was sent. */
+  private readonly inFlight: number[] = [];
   private margin = 0;
   private share = 1;
   private tokens = 0;
@@ -153,7 +154,7 @@ export class Pacer {
     return {
       limit: this.limit,
       remaining: this.remaining,
-      available: this.remaining - this.inFlight - Math.round(this.margin),
+      available: this.available(),
       margin: this.margin,
       share: this.share,
     };
@@ -201,16 +202,16 @@ export class Pacer {
     if (!this.enabled || this.limit === undefined || this.remaining === undefined) {
       return { go: true };
     }
-    const available = this.remaining - this.inFlight - Math.round(this.margin);
+    const available = this.available();
     if (available < 1) {
       this.pressed = true;
       if (this.windowEnd !== undefined) return { go: false, waitMs: this.windowEnd - now };
       // Nobody said when the interval resets: one request at a time finds out.
-      if (this.inFlight === 0 && now - this.lastProbeAt >= PROBE_EVERY_MS) {
+      if (this.inFlight.length === 0 && now - this.lastProbeAt >= PROBE_EVERY_MS) {
         this.lastProbeAt = now;
         return { go: true };
       }
-      return { go: false, waitMs: this.inFlight === 0 ? PROBE_EVERY_MS : undefined };
+      return { go: false, waitMs: this.inFlight.length === 0 ? PROBE_EVERY_MS : undefined };
     }
     if (this.windowEnd === undefined) return { go: true };
     // Spread this process's share of what is left over what is left of the interval.
@@ -227,8 +228,8 @@ export class Pacer {
   }
 
   private start(now: number, enqueuedAt: number): Permit {
-    this.inFlight += 1;
     const sentAt = now;
+    this.inFlight.push(sentAt);
     if (now > enqueuedAt)
       this.observer?.onHeld?.({ integration: this.name, heldMs: now - enqueuedAt });
     let finished = false;
@@ -236,7 +237,7 @@ export class Pacer {
       done: (report) => {
         if (finished) return;
         finished = true;
-        this.inFlight -= 1;
+        this.inFlight.splice(this.inFlight.indexOf(sentAt), 1);
         if (report) this.learn(sentAt, this.now(), report);
         this.pump();
       },
@@ -388,6 +389,17 @@ export class Pacer {
     this.publish();
   }
 
+  /**
+   * What this process may still start: the budget left, less its requests in flight that
+   * Common Room has not counted yet (those sent after the request whose answer gave
+   * `remaining`: the earlier ones reached it first), less the margin.
+   */
+  private available(): number {
+    const remaining = this.remaining ?? this.limit ?? 0;
+    const uncounted = this.inFlight.filter((sentAt) => sentAt >= this.lowSentAt).length;
+    return remaining - uncounted - Math.round(this.margin);
+  }
+
   /** Whether a jump at `at` can be the interval's reset, given the end we expect. */
   private nearBoundary(at: number): boolean {
     if (this.windowEnd === undefined || this.intervalMs === undefined) return true;
@@ -401,7 +413,7 @@ export class Pacer {
       integration: this.name,
       limit: this.limit,
       remaining,
-      available: remaining - this.inFlight - Math.round(this.margin),
+      available: this.available(),
       margin: this.margin,
       share: this.share,
     });
