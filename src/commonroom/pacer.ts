@@ -105,6 +105,12 @@ export const PROBE_EVERY_MS = 250;
 export const VIEW_TTL_MS = 60_000;
 /** A process may start this share of its budget at once; the rest is spread. */
 const BURST_SHARE = 0.25;
+/**
+ * The spread ends this share of the interval before its end, so that a process alone on its
+ * token fits its last request in; less the more others share the token (they fill the end,
+ * and a common early end would make them burst together).
+ */
+const END_SLACK = 0.1;
 
 export class Pacer {
   readonly name: string;
@@ -215,7 +221,8 @@ export class Pacer {
     }
     if (this.windowEnd === undefined) return { go: true };
     // Spread this process's share of what is left over what is left of the interval.
-    const left = Math.max(1, this.windowEnd - now);
+    const slack = END_SLACK * (this.intervalMs ?? 0) * this.share ** 2;
+    const left = Math.max(1, this.windowEnd - now - slack);
     const rate = (this.share * available) / left;
     const capacity = Math.max(1, this.share * available * BURST_SHARE);
     this.tokens = Math.min(capacity, this.tokens + rate * Math.max(0, now - this.lastRefill));
