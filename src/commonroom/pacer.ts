@@ -5,8 +5,9 @@
  * the interval allows (X-RateLimit-Limit) and how many are left (X-RateLimit-Remaining). The
  * count is the server's, shared by every process using the token, so replicas converge
  * without talking to each other:
- * - A request may start while the budget left, less this process's requests in flight and a
- *   safety margin for the other processes' requests in flight, is at least one.
+ * - A request may start while the budget left, less this process's requests in flight that
+ *   Common Room has not counted yet and a safety margin for the other processes' requests in
+ *   flight, is at least one.
  * - Otherwise it is held until the interval resets: at the end a 429 or X-RateLimit-Reset
  *   named, or the next boundary after one (a 429's intervalResetSeconds gives the length),
  *   or, when nothing says when, until an answer shows Remaining jump back up (one probe at
@@ -14,10 +15,10 @@
  * - Within an interval whose end is known, requests are spread over what is left of it:
  *   this process takes its share of the budget left (its share of the token's spending in
  *   the last interval) at an even rate, so replicas do not all burst at the interval's start.
- * - The margin is for the other processes' requests in flight, so it grows by the others'
- *   share of the spending in an interval where this process met a 429, and shrinks slowly
- *   over intervals that ran the budget down without one: it is learned, not guessed. It
- *   holds back a whole request once it reaches one half.
+ * - The margin is for the other processes' requests in flight: it grows by one in an
+ *   interval where this process met a 429 while others spend from the token too, and
+ *   shrinks slowly over intervals that ran the budget down without one: it is learned, not
+ *   guessed. It holds back a whole request once it reaches one half.
  * - A view of the budget with no known end expires: past one interval (or a minute) with no
  *   answer, the pacer forgets it and lets requests through until Common Room speaks again.
  * A request that would be held past its deadline is refused at once, so the task can be
@@ -37,9 +38,9 @@ export interface PacerObserver {
 
 export interface BudgetView {
   limit: number;
-  /** Left in this interval, as Common Room last said (less what it has not yet counted). */
+  /** Left in this interval, as Common Room last said. */
   remaining: number;
-  /** What this process may still start: remaining, less in flight and the margin. */
+  /** What this process may still start: remaining, less uncounted in flight and the margin. */
   available: number;
   margin: number;
   /** This process's share of the token's spending. */
@@ -95,10 +96,12 @@ interface Waiter {
   onAbort?: () => void;
 }
 
-/** Margin added in an interval where this process met a 429, times the others' share. */
+/** Margin added in an interval where this process met a 429 and others share the token. */
 export const MARGIN_STEP = 1;
 /** Margin taken off per interval that ran the budget down without a 429. */
-export const MARGIN_DECAY = 0.05;
+export const MARGIN_DECAY = 0.025;
+/** Below this share of the token's spending, this process is not alone on it. */
+const ALONE_SHARE = 0.95;
 /** While the reset is unknown, one probe request at most this often. */
 export const PROBE_EVERY_MS = 250;
 /** How long a budget view with no known end lasts when no interval is known. */
@@ -371,8 +374,8 @@ export class Pacer {
       if (!this.metLimit) {
         this.metLimit = true;
         const ceiling = this.limit === undefined ? MARGIN_STEP : Math.max(1, this.limit / 2);
-        // Alone on the token (share 1), a margin would only waste budget: in flight is known.
-        this.margin = Math.min(ceiling, this.margin + MARGIN_STEP * (1 - this.share));
+        // Alone on the token, a margin would only waste budget: all in flight is known.
+        if (this.share < ALONE_SHARE) this.margin = Math.min(ceiling, this.margin + MARGIN_STEP);
       }
       if (report.waitMs !== undefined) {
         // The 429 pins the interval's end (a little late by the answer's trip: safe).

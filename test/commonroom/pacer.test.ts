@@ -126,7 +126,7 @@ describe("the pacer", () => {
     expect(Math.max(...started)).toBeLessThan(1001);
   });
 
-  it("adds the others' share to its margin after a 429 and takes it off slowly without one", async () => {
+  it("adds to its margin after a 429 when others share the token, and takes it off slowly", async () => {
     const pacer = new Pacer({ name: "default" });
     (await pacer.acquire(far())).done(limited(100, 1000, 10));
     // Alone on the token so far (share 1): what is in flight is known, no margin is needed.
@@ -136,17 +136,17 @@ describe("the pacer", () => {
     (await pacer.acquire(far())).done({ limit: 10, remaining: 5 });
     await vi.advanceTimersByTimeAsync(pacer.resetsAt()! - Date.now());
     expect(pacer.view()?.share).toBeCloseTo(0.6, 5);
-    // A 429 now: the margin grows by the others' share, once per interval.
+    // A 429 now that others spend too: the margin grows by one, once per interval.
     const first = await pacer.acquire(far());
     const second = pacer.acquire(far());
     while (!(await settled(second))) await vi.advanceTimersByTimeAsync(10); // spread out
     first.done(limited(700, 1000, 10));
-    expect(pacer.view()?.margin).toBeCloseTo(0.4, 5);
+    expect(pacer.view()?.margin).toBe(1);
     (await second).done(limited(700, 1000, 10));
-    expect(pacer.view()?.margin).toBeCloseTo(0.4, 5);
+    expect(pacer.view()?.margin).toBe(1);
     await vi.advanceTimersByTimeAsync(pacer.resetsAt()! - Date.now());
     (await pacer.acquire(far())).done(limited(900, 1000, 10));
-    expect(pacer.view()?.margin).toBeCloseTo(0.8, 5);
+    expect(pacer.view()?.margin).toBe(2);
     // Intervals that ran the budget down to the margin without a 429: it shrinks.
     await vi.advanceTimersByTimeAsync(pacer.resetsAt()! - Date.now());
     let left = 10;
@@ -163,9 +163,9 @@ describe("the pacer", () => {
       left = 9;
       (await held).done({ limit: 10, remaining: left });
     }
-    expect(pacer.view()?.margin).toBeCloseTo(0.8 - 4 * MARGIN_DECAY, 5);
-    // The margin (0.6) holds back one whole request of the budget.
-    expect(pacer.view()?.available).toBe(9 - 1);
+    expect(pacer.view()?.margin).toBeCloseTo(2 - 4 * MARGIN_DECAY, 5);
+    // The margin (1.9) holds back two whole requests of the budget.
+    expect(pacer.view()?.available).toBe(9 - 2);
   });
 
   it("forgets a budget whose end it does not know once it is old", async () => {
