@@ -32,6 +32,11 @@ export interface Config {
   rateLimitPerSecond?: number;
   /** The ceiling on one task's output, as JSON (COMMON_ROOM_MAX_OUTPUT_BYTES). */
   maxOutputBytes: number;
+  /**
+   * Pacing of Common Room requests per token (COMMON_ROOM_PACING=off turns it off: an
+   * internal switch for comparisons, not a tuning knob).
+   */
+  pacing: boolean;
   shutdownTimeoutMs: number;
   httpPort: number;
   /** Where the health and metrics endpoints bind. */
@@ -298,6 +303,7 @@ export function loadConfig(env: Env = process.env, options: LoadOptions = {}): C
         "COMMON_ROOM_MAX_OUTPUT_BYTES",
         PositiveInt.min(MIN_OUTPUT_BYTES, `must be at least ${MIN_OUTPUT_BYTES}`),
       ) ?? DEFAULT_MAX_OUTPUT_BYTES,
+    pacing: pacingOf(readVariable(env, "COMMON_ROOM_PACING")),
     shutdownTimeoutMs: parseVariable(env, "SHUTDOWN_TIMEOUT_MS", NonNegativeInt) ?? 30_000,
     httpPort:
       parseVariable(env, "WORKER_HTTP_PORT", NonNegativeInt.max(65535, "must be at most 65535")) ??
@@ -460,6 +466,12 @@ function loadWebhooksFile(env: Env, file: string): Webhook[] {
       active: entry.active,
     };
   });
+}
+
+function pacingOf(value: string | undefined): boolean {
+  if (value === undefined || value === "" || value.toLowerCase() === "on") return true;
+  if (value.toLowerCase() === "off") return false;
+  throw new ConfigError(`COMMON_ROOM_PACING: must be "on" or "off" (got "${value}")`);
 }
 
 /** Every secret the process knows, for the log scrubber. */

@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: the worker against the SDK baselines, on loopback only. Prints a table and
  * writes BENCHMARKS.md at the repository root. `--quick` is a smoke run of about a minute;
- * `--only idle,pickup,...` runs some figures; `--out <path>` writes the report elsewhere;
- * `--conductor dev,oss-redis,oss-sqlite` picks the Conductor servers (one section each).
+ * `--only idle,pickup,...` runs some figures (e.g. `--only pacing`); `--out <path>` writes
+ * the report elsewhere; `--conductor dev,oss-redis,oss-sqlite` picks the Conductor servers
+ * (one section each).
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,6 +17,7 @@ import { benchConductorLabel, closeConductor, useConductor } from "./conductor.j
 import { printTable, writeMarkdown, type ServerSection } from "./report.js";
 import type { Context, FigureResult } from "./scenario.js";
 import { idleScenario } from "./scenarios/idle.js";
+import { pacingScenario } from "./scenarios/pacing.js";
 import { pickupScenario } from "./scenarios/pickup.js";
 import { rateLimitScenario } from "./scenarios/rate-limit.js";
 import { scaleOutScenario } from "./scenarios/scale-out.js";
@@ -27,6 +29,7 @@ const SCENARIOS: Record<string, (ctx: Context) => Promise<FigureResult>> = {
   throughput: throughputScenario,
   "rate-limit": rateLimitScenario,
   "scale-out": scaleOutScenario,
+  pacing: pacingScenario,
 };
 
 async function main(): Promise<number> {

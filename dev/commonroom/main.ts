@@ -1,7 +1,7 @@
 /**
  * Runs the simulator as a loopback HTTP server.
  *   PORT (default 8765), SIM_TOKEN (default test-token), SIM_LATENCY_MS,
- *   SIM_RATE_LIMIT ("<limit>/<intervalMs>", e.g. "100/1000"; default: never 429).
+ *   SIM_RATE_LIMIT ("<limit>/<intervalMs>", e.g. "100/1000", per token; default: never 429).
  */
 import { createCommonRoomSimulator, startCommonRoomServer } from "./index.js";
 

@@ -1,4 +1,9 @@
-/** A fixed-window request limiter shared by every request to one simulator. */
+/**
+ * Common Room's limit as the simulator models it: a fixed window per API token, aligned to
+ * the clock (a one-second window runs from one whole second to the next), so every process
+ * that shares a token shares its count, and `X-RateLimit-Reset` (whole epoch seconds) names
+ * the true end of a one-second window.
+ */
 
 export interface RateLimitSnapshot {
   limit: number;
@@ -14,7 +19,7 @@ export interface RateLimitSnapshot {
 const ADVISORY = { limit: 10_000, intervalMs: 60_000 };
 
 export class FixedWindowLimiter {
-  private windowStart = 0;
+  private windowStart = Number.NEGATIVE_INFINITY;
   private used = 0;
   private readonly limit: number;
   private readonly intervalMs: number;
@@ -46,14 +51,14 @@ export class FixedWindowLimiter {
   }
 
   reset(): void {
-    this.windowStart = 0;
+    this.windowStart = Number.NEGATIVE_INFINITY;
     this.used = 0;
   }
 
   private roll(): void {
     const now = this.now();
     if (now >= this.windowStart + this.intervalMs) {
-      this.windowStart = now;
+      this.windowStart = Math.floor(now / this.intervalMs) * this.intervalMs;
       this.used = 0;
     }
   }
@@ -66,5 +71,40 @@ export class FixedWindowLimiter {
       intervalMs: this.intervalMs,
       allowed,
     };
+  }
+}
+
+/** One limiter per API token, made on first use; requests without a token share one. */
+export class PerTokenLimiter {
+  private readonly limiters = new Map<string, FixedWindowLimiter>();
+
+  constructor(
+    private readonly config: { limit: number; intervalMs: number } | undefined,
+    private readonly now: () => number = Date.now,
+  ) {
+    // Fails at construction, not at the first request, when the config is wrong.
+    new FixedWindowLimiter(config, now);
+  }
+
+  take(token: string | undefined): RateLimitSnapshot {
+    return this.of(token).take();
+  }
+
+  peek(token: string | undefined): RateLimitSnapshot {
+    return this.of(token).peek();
+  }
+
+  reset(): void {
+    this.limiters.clear();
+  }
+
+  private of(token: string | undefined): FixedWindowLimiter {
+    const key = token ?? "";
+    let limiter = this.limiters.get(key);
+    if (!limiter) {
+      limiter = new FixedWindowLimiter(this.config, this.now);
+      this.limiters.set(key, limiter);
+    }
+    return limiter;
   }
 }

@@ -4,7 +4,7 @@
  * injected faults and the rate limit, and serves the operations from a stateful store.
  */
 import { FaultQueue, faultOutcome } from "./faults.js";
-import { FixedWindowLimiter, type RateLimitSnapshot } from "./rate-limit.js";
+import { PerTokenLimiter, type RateLimitSnapshot } from "./rate-limit.js";
 import {
   empty,
   invalidRequest,
@@ -78,6 +78,8 @@ interface Prepared {
   params: Record<string, string>;
   query: URLSearchParams;
   auth: AuthResult;
+  /** The bearer token as sent, whatever its validity: the key of its rate limit. */
+  token: string | undefined;
   routing: "found" | "unknown" | "wrong-method";
   /** The methods the path does have, for a 405's Allow header. */
   allowed: string[];
@@ -96,7 +98,8 @@ export class SimulatorCore {
   private readonly community: ApiTokenInfo;
   private readonly sources: Set<number>;
   private readonly latencyMs: number;
-  private readonly limiter: FixedWindowLimiter;
+  /** Common Room limits each API token on its own. */
+  private readonly limiter: PerTokenLimiter;
   private readonly faults = new FaultQueue();
   private readonly bodies: { accepted: BodyStyle; tagDeleted: BodyStyle; anonymized: BodyStyle };
 
@@ -110,7 +113,7 @@ export class SimulatorCore {
     this.community = { ...(opts.community ?? DEFAULT_COMMUNITY) };
     this.sources = new Set(opts.destinationSourceIds ?? DEFAULT_DESTINATION_SOURCE_IDS);
     this.latencyMs = opts.latencyMs ?? 0;
-    this.limiter = new FixedWindowLimiter(opts.rateLimit);
+    this.limiter = new PerTokenLimiter(opts.rateLimit);
     this.store = new SimulatorStore(opts.seed);
     this.bodies = {
       accepted: opts.responseBodies?.accepted ?? "json",
@@ -183,7 +186,7 @@ export class SimulatorCore {
         v2
           ? v2ErrorBody("internal_server_error", "simulator error")
           : { reason: "simulator error" },
-        this.limiter.peek(),
+        this.limiter.peek(bearerToken(request.headers.get("authorization"))),
       );
     }
     if (this.latencyMs > 0) await sleep(this.latencyMs);
@@ -297,7 +300,19 @@ export class SimulatorCore {
       this.violations.push(violation);
     }
     record.notes.push(...ctx.notes);
-    return { api, record, route, params, query: url.searchParams, auth, routing, allowed, ctx };
+    const token = bearerToken(request.headers.get("authorization"));
+    return {
+      api,
+      record,
+      route,
+      params,
+      query: url.searchParams,
+      auth,
+      token,
+      routing,
+      allowed,
+      ctx,
+    };
   }
 
   private checkAuth(header: string | null, ctx: CheckContext): AuthResult {
@@ -364,7 +379,7 @@ export class SimulatorCore {
   // ------------------------------------------------------------ answering
 
   private async answer(p: Prepared): Promise<Response> {
-    const rate = this.limiter.take();
+    const rate = this.limiter.take(p.token);
     const fault = this.faults.take(p.record.method, p.record.path, p.api);
     if (fault) {
       const outcome = faultOutcome(fault, rate, Date.now(), { api: p.api, path: p.record.path });
@@ -525,6 +540,10 @@ export class SimulatorCore {
     }
     return empty(500, rate);
   }
+}
+
+function bearerToken(header: string | null): string | undefined {
+  return header === null ? undefined : /^Bearer ([^\s]+)$/.exec(header)?.[1];
 }
 
 function relativeTo(base: URL, url: URL): string | undefined {

@@ -135,7 +135,7 @@ export interface SimulatorOptions {
   destinationSourceIds?: number[];
   /** Added to every response. Default 0. */
   latencyMs?: number;
-  /** Fixed-window limiter across all requests; excess gets a real 429. Absent: headers only, never 429. */
+  /** A fixed window per API token, aligned to the clock; excess gets a real 429. Absent: headers only, never 429. */
   rateLimit?: { limit: number; intervalMs: number };
   seed?: SimulatorSeed;
   /** Bodies of the operations whose success body the spec leaves undeclared. */

@@ -4,6 +4,8 @@
  * nothing of Conductor. Both versions go through the same layers, so callers cannot tell
  * which one answered: every failure comes out as a CommonRoomError (see classify.ts), and
  * 429s, 5xx and network errors are handled by the retry layer (retry.ts) around each call.
+ * Every HTTP request, whatever the method, page or bulk item, first asks the token's pacer
+ * (pacer.ts) and tells it what Common Room said of the rate limit.
  * v2 answers come wrapped as `{ success: true, data, meta? }`; the methods unwrap them.
  */
 import { deriveV2Url } from "../config.js";
@@ -16,6 +18,9 @@ import {
   snippet,
   unexpectedResponse,
 } from "./classify.js";
+import { CommonRoomError } from "./errors.js";
+import { Pacer, PacerRefusal, type Permit } from "./pacer.js";
+import { readRateReport } from "./rate-report.js";
 import { resolveRetryPolicy, withRetry, type RetryHooks, type RetryPolicy } from "./retry.js";
 import {
   ActivityList,
@@ -50,6 +55,11 @@ export interface CommonRoomClientOptions {
   timeoutMs: number;
   retry?: Partial<RetryPolicy>;
   observer?: CommonRoomObserver;
+  /**
+   * The pacer of this client's API token, shared by every client of the same token in the
+   * process. Default: one of its own.
+   */
+  pacer?: Pacer;
   /** Never given the token or headers. */
   logger?: Logger;
 }
@@ -198,9 +208,17 @@ export class CommonRoomClient {
   private readonly policy: RetryPolicy;
   private readonly secrets: readonly string[];
   private readonly v2BaseUrl: string;
+  private readonly pacer: Pacer;
 
   constructor(private readonly opts: CommonRoomClientOptions) {
     this.policy = resolveRetryPolicy(opts.retry);
+    this.pacer =
+      opts.pacer ??
+      new Pacer({
+        name: "default",
+        now: this.policy.now,
+        sleep: this.policy.sleep,
+      });
     this.secrets = [opts.apiToken];
     this.v2BaseUrl = (opts.apiV2Url ?? deriveV2Url(opts.apiUrl)).replace(/\/+$/, "");
     this.http = axios.create({
@@ -535,7 +553,12 @@ export class CommonRoomClient {
         durationMs,
       });
     const path = req.shownPath ?? req.path;
-    const timeoutMs = Math.min(this.opts.timeoutMs, Math.max(remainingMs, MIN_REQUEST_TIMEOUT_MS));
+    const deadline = this.policy.now() + remainingMs;
+    const permit = await this.paced(req, path, deadline, signal);
+    const timeoutMs = Math.min(
+      this.opts.timeoutMs,
+      Math.max(deadline - this.policy.now(), MIN_REQUEST_TIMEOUT_MS),
+    );
     const started = performance.now();
     let res: AxiosResponse<unknown>;
     try {
@@ -552,6 +575,7 @@ export class CommonRoomClient {
         }),
       });
     } catch (error) {
+      permit.done();
       const durationMs = performance.now() - started;
       this.opts.observer?.onResponse?.({ operation, httpStatus: "network", durationMs });
       traced("network", durationMs);
@@ -577,17 +601,51 @@ export class CommonRoomClient {
     );
     const bodyText =
       typeof res.data === "string" ? res.data : res.data == null ? "" : String(res.data);
+    const headers = { ...(res.headers as Record<string, unknown>) };
+    const now = this.policy.now();
+    permit.done(readRateReport(res.status, headers, bodyText, now));
     if (res.status >= 200 && res.status < 300) return { status: res.status, bodyText };
     throw classifyHttpError({
       operation,
       method,
       path,
       status: res.status,
-      headers: { ...(res.headers as Record<string, unknown>) },
+      headers,
       bodyText,
-      now: this.policy.now(),
+      now,
       secrets: this.secrets,
     });
+  }
+
+  /** Waits for the pacer's go; a hold past the deadline is rate_limited, with no answer. */
+  private async paced(
+    req: Request,
+    path: string,
+    deadline: number,
+    signal: AbortSignal | undefined,
+  ): Promise<Permit> {
+    const { operation, method } = req;
+    try {
+      return await this.pacer.acquire(deadline, signal);
+    } catch (error) {
+      if (!(error instanceof PacerRefusal)) throw error;
+      if (error.reason === "cancelled") {
+        throw classifyTransportError({
+          code: "ERR_CANCELED",
+          operation,
+          method,
+          path,
+          timeoutMs: 0,
+        });
+      }
+      throw new CommonRoomError({
+        kind: "rate_limited",
+        operation,
+        waitMs: error.waitMs,
+        details: { method, path, heldBy: "pacer" },
+        message: `Common Room's rate limit for this API token leaves no room for ${operation} for another ${error.waitMs} ms, past this call's time budget`,
+      });
+    }
   }
 }
 

@@ -102,6 +102,9 @@ export async function withRetry<T>(
       // Any failure after an unanswered request may be the echo of that request's work.
       if (failures > 0) error.afterUnansweredRequest = true;
 
+      // Held by the pacer past the deadline: no request went out, nothing to wait out here.
+      if (error.kind === "rate_limited" && error.httpStatus === undefined) throw error;
+
       if (error.kind === "rate_limited") {
         const waitMs = error.waitMs ?? 0;
         const delayMs = waitMs + Math.floor(policy.random() * RATE_LIMIT_JITTER_MS);

@@ -1,4 +1,5 @@
 import { CommonRoomClient, type CommonRoomObserver } from "../commonroom/client.js";
+import { Pacer, type PacerObserver } from "../commonroom/pacer.js";
 import { Catalog } from "../operations/catalog.js";
 import type { Config, Integration } from "../config.js";
 import type { Logger } from "../logger.js";
@@ -10,16 +11,25 @@ export interface ResolvedIntegration {
   catalog: Catalog;
 }
 
-/** The configured integrations, each with one client and one catalog made on first use. */
+/**
+ * The configured integrations, each with one client and one catalog made on first use.
+ * Common Room limits per API token, so integrations that share a token share one pacer.
+ */
 export class Integrations {
   private readonly resolved = new Map<string, ResolvedIntegration>();
+  private readonly pacers = new Map<string, Pacer>();
 
   constructor(
     private readonly config: Pick<
       Config,
       "integrations" | "defaultIntegration" | "requestTimeoutMs" | "catalogTtlSeconds"
-    >,
-    private readonly options: { observer?: CommonRoomObserver; logger?: Logger } = {},
+    > &
+      Partial<Pick<Config, "pacing">>,
+    private readonly options: {
+      observer?: CommonRoomObserver;
+      pacerObserver?: PacerObserver;
+      logger?: Logger;
+    } = {},
   ) {}
 
   /**
@@ -56,6 +66,7 @@ export class Integrations {
         apiToken: integration.apiToken,
         timeoutMs: this.config.requestTimeoutMs,
         observer: this.options.observer,
+        pacer: this.pacerOf(integration),
         logger: this.options.logger?.child({ integration: name }),
       });
       resolved = {
@@ -72,5 +83,19 @@ export class Integrations {
     return typeof integrationName === "string" && integrationName.trim() !== ""
       ? integrationName.trim()
       : this.config.defaultIntegration;
+  }
+
+  /** The token's pacer, named after the first integration that uses the token. */
+  private pacerOf(integration: Integration): Pacer {
+    let pacer = this.pacers.get(integration.apiToken);
+    if (!pacer) {
+      pacer = new Pacer({
+        name: integration.name,
+        enabled: this.config.pacing ?? true,
+        observer: this.options.pacerObserver,
+      });
+      this.pacers.set(integration.apiToken, pacer);
+    }
+    return pacer;
   }
 }

@@ -1,10 +1,11 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { CommonRoomObserver } from "../commonroom/client.js";
+import type { PacerObserver } from "../commonroom/pacer.js";
 import type { RuntimeObserver } from "./runtime.js";
 
 /**
- * The worker's Prometheus series. Labels carry task types, operations, outcomes, codes and
- * HTTP statuses only: never inputs, ids or tokens.
+ * The worker's Prometheus series. Labels carry task types, operations, outcomes, codes,
+ * HTTP statuses and integration names only: never inputs, ids or tokens.
  */
 export class WorkerMetrics {
   readonly registry = new Registry();
@@ -89,6 +90,31 @@ export class WorkerMetrics {
     registers: [this.registry],
   });
 
+  private readonly pacerHeld = new Counter({
+    name: "commonroom_worker_pacer_held_requests_total",
+    help: "Common Room requests the pacer held before they started, by integration",
+    labelNames: ["integration"],
+    registers: [this.registry],
+  });
+  private readonly pacerHeldSeconds = new Counter({
+    name: "commonroom_worker_pacer_held_seconds_total",
+    help: "Seconds Common Room requests were held by the pacer, by integration",
+    labelNames: ["integration"],
+    registers: [this.registry],
+  });
+  private readonly rateLimitedAnswers = new Counter({
+    name: "commonroom_worker_rate_limited_responses_total",
+    help: "429 answers met from Common Room, by integration",
+    labelNames: ["integration"],
+    registers: [this.registry],
+  });
+  private readonly pacerBudget = new Gauge({
+    name: "commonroom_worker_pacer_budget",
+    help: "The pacer's view of the token's budget, by integration: limit, remaining (as Common Room last said), available (remaining less in flight and margin), margin",
+    labelNames: ["integration", "figure"],
+    registers: [this.registry],
+  });
+
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
   }
@@ -123,5 +149,19 @@ export class WorkerMetrics {
       this.rateLimitWaitSeconds.inc({ operation }, waitMs / 1000);
     },
     onRetry: ({ operation }) => this.retries.inc({ operation }),
+  };
+
+  readonly pacerObserver: PacerObserver = {
+    onHeld: ({ integration, heldMs }) => {
+      this.pacerHeld.inc({ integration });
+      this.pacerHeldSeconds.inc({ integration }, heldMs / 1000);
+    },
+    onRateLimited: ({ integration }) => this.rateLimitedAnswers.inc({ integration }),
+    onBudget: ({ integration, limit, remaining, available, margin }) => {
+      this.pacerBudget.set({ integration, figure: "limit" }, limit);
+      this.pacerBudget.set({ integration, figure: "remaining" }, remaining);
+      this.pacerBudget.set({ integration, figure: "available" }, available);
+      this.pacerBudget.set({ integration, figure: "margin" }, margin);
+    },
   };
 }

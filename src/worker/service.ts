@@ -79,7 +79,11 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     gateway: new ConductorGateway(client),
     operations: ops,
     taskPrefix: config.taskPrefix,
-    integrations: new Integrations(config, { observer: metrics.commonRoomObserver, logger }),
+    integrations: new Integrations(config, {
+      observer: metrics.commonRoomObserver,
+      pacerObserver: metrics.pacerObserver,
+      logger,
+    }),
     logger,
     workerOverrides: config.workerOverrides,
     observer: metrics.runtimeObserver,

@@ -68,7 +68,7 @@ export async function rateLimitScenario(ctx: Context): Promise<FigureResult> {
       },
     ],
     notes: [
-      "The simulator's limit is a fixed 1 s window over all requests; a 429 carries rateLimit.waitMs, X-RateLimit-Reset and Retry-After.",
+      "The simulator's limit is a fixed 1 s window per token, aligned to the clock; a 429 carries rateLimit.waitMs, X-RateLimit-Reset and Retry-After.",
       "completed tasks/s = completed / (first offer → last completion): the backlog offered above L drains after the offer ends, so a worker that keeps Common Room saturated scores ≈ L.",
       "The sliding 1 s maximum can reach 2L legitimately with a fixed-window limiter (the end of one window and the start of the next).",
     ],

@@ -167,6 +167,8 @@ describe("the fixed-window rate limiter", () => {
   it("counts down X-RateLimit-Remaining and answers a real 429 past the limit, until the window rolls", async () => {
     const limited = createCommonRoomSimulator({ rateLimit: { limit: 3, intervalMs: 400 } });
     server.use(...limited.handlers);
+    // Windows are aligned to the clock: start just after one begins, so all four share it.
+    await new Promise((resolve) => setTimeout(resolve, 400 - (Date.now() % 400) + 10));
     const remaining: string[] = [];
     for (let i = 0; i < 3; i += 1) {
       const res = await call("GET", "/tags");
