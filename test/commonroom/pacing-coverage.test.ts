@@ -26,6 +26,12 @@ function sources(dir: string): string[] {
   );
 }
 
+/** Files that speak HTTP, but never to Common Room. */
+const NOT_COMMON_ROOM = new Set([
+  // The image's HEALTHCHECK asks the worker's own /healthz on loopback.
+  "container/healthcheck.ts",
+]);
+
 describe("every Common Room request goes through the pacer", () => {
   it("only the client speaks HTTP to Common Room, and only behind the pacer", () => {
     const outbound = [
@@ -40,7 +46,8 @@ describe("every Common Room request goes through the pacer", () => {
         const text = readFileSync(file, "utf8");
         return outbound.some((pattern) => pattern.test(text));
       })
-      .map((file) => relative(SRC, file));
+      .map((file) => relative(SRC, file))
+      .filter((file) => !NOT_COMMON_ROOM.has(file));
     expect(speakers).toEqual([CLIENT]);
 
     const client = readFileSync(join(SRC, CLIENT), "utf8");
@@ -78,6 +85,9 @@ describe("every Common Room request goes through the pacer", () => {
     listContacts: (c) => c.listContacts({}, held),
     getContact: (c) => c.getContact("c_1", {}, held),
     listActivities: (c) => c.listActivities({}, held),
+    findMembers: (c) => c.findMembers("email", "a@example.com", held),
+    addContactsToSegment: (c) =>
+      c.addContactsToSegment(1, { socialType: "email", value: "a@example.com" }, held),
   };
 
   it("every client method is held while the token's budget is spent", async () => {
