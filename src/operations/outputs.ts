@@ -4,6 +4,7 @@ import {
   ApiTag,
   ApiToken,
   Contact,
+  Member,
   CustomField,
   Segment,
   SegmentStatus,
@@ -84,4 +85,8 @@ export const operationOutputs: Record<string, z.ZodTypeAny> = {
     .passthrough(),
   bulk_add_or_edit_users: bulkResult({}),
   bulk_add_or_edit_activities: bulkResult({ activityType: z.string().optional() }),
+  find_contact: z.object({ found: z.boolean(), contacts: z.array(Member) }).passthrough(),
+  add_contacts_to_segment: z
+    .object({ status: z.literal("added"), segmentId: z.number().int(), count: z.number().int() })
+    .passthrough(),
 };

@@ -7,6 +7,7 @@ import { operations } from "../../src/operations/index.js";
 import { operationOutputs } from "../../src/operations/outputs.js";
 import { executeOperation } from "../../src/worker/execute.js";
 import { Integrations } from "../../src/worker/integrations.js";
+import { SAMPLE_INPUTS } from "../support/sample-inputs.js";
 
 /**
  * The output schemas `operations --json` publishes are true: every operation, run against
@@ -19,32 +20,6 @@ const sim = createCommonRoomSimulator({ baseUrl: API_URL, tokens: [TOKEN] });
 const msw = setupServer(...sim.handlers);
 beforeAll(() => msw.listen({ onUnhandledRequest: "error" }));
 afterAll(() => msw.close());
-
-const SAMPLE_INPUTS: Record<string, Record<string, unknown>> = {
-  check_api_token_status: {},
-  add_or_edit_user: { user: { id: "outputs-user-1", email: "outputs@example.com" } },
-  get_activity_types: {},
-  add_or_edit_activity: {
-    activity: { id: "outputs-activity-1", activityType: "other", user: { id: "outputs-user-1" } },
-  },
-  get_custom_fields: {},
-  get_segments: {},
-  get_segment_statuses: { segmentId: 201 },
-  list_tags: {},
-  create_tag: { name: "Outputs", entityTypes: ["member"] },
-  update_tag: { tagId: "tag_1", name: "Champion" },
-  delete_tag: { tagId: "tag_3" },
-  get_tag: { tagId: "tag_2" },
-  anonymize_contact: { email: "forget@example.com" },
-  create_segment: { name: "Outputs segment" },
-  list_contacts: { segmentId: "s_201", limit: 3 },
-  get_contact: { contactId: "c_1" },
-  list_activities: { contactId: "c_1", limit: 3 },
-  bulk_add_or_edit_users: { users: [{ id: "outputs-bulk-1" }, { id: "outputs-bulk-2" }] },
-  bulk_add_or_edit_activities: {
-    activities: [{ id: "outputs-bulk-a1", activityType: "other", user: { id: "outputs-bulk-1" } }],
-  },
-};
 
 describe("operation output schemas", () => {
   const config = loadConfig({

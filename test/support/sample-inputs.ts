@@ -95,3 +95,11 @@ export const SAMPLE_INPUTS: Record<string, Record<string, unknown>> = {
     statusId: 4,
   },
 };
+
+/**
+ * The least input an operation completes with, where its schema's required fields are not
+ * enough: Find Contact takes exactly one of four optional fields.
+ */
+export const MINIMAL_INPUTS: Record<string, Record<string, unknown>> = {
+  find_contact: { email: "grace.torvalds.1@example.com" },
+};
