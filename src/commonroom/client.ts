@@ -245,7 +245,7 @@ export class CommonRoomClient {
       {
         operation: "addOrEditUser",
         method: "POST",
-        path: `/source/${segment(destinationSourceId)}/user`,
+        path: `/source/${pathSegment(destinationSourceId)}/user`,
         body: user,
       },
       o,
@@ -269,7 +269,7 @@ export class CommonRoomClient {
       {
         operation: "addOrEditActivity",
         method: "POST",
-        path: `/source/${segment(destinationSourceId)}/activity`,
+        path: `/source/${pathSegment(destinationSourceId)}/activity`,
         body: activity,
       },
       o,
@@ -304,7 +304,7 @@ export class CommonRoomClient {
       {
         operation: "getSegmentStatuses",
         method: "GET",
-        path: `/segments/${segment(segmentId)}/status`,
+        path: `/segments/${pathSegment(segmentId)}/status`,
       },
       SegmentStatus.array(),
       o,
@@ -321,7 +321,7 @@ export class CommonRoomClient {
 
   updateTag(tagId: string, body: UpdateTagBody, o?: CallOptions): Promise<ApiTag> {
     return this.json(
-      { operation: "updateTag", method: "POST", path: `/tags/${segment(tagId)}`, body },
+      { operation: "updateTag", method: "POST", path: `/tags/${pathSegment(tagId)}`, body },
       ApiTag,
       o,
     );
@@ -329,14 +329,14 @@ export class CommonRoomClient {
 
   deleteTag(tagId: string, o?: CallOptions): Promise<Accepted> {
     return this.accepted(
-      { operation: "deleteTag", method: "DELETE", path: `/tags/${segment(tagId)}` },
+      { operation: "deleteTag", method: "DELETE", path: `/tags/${pathSegment(tagId)}` },
       o,
     );
   }
 
   getTag(tagId: string, o?: CallOptions): Promise<ApiTag> {
     return this.json(
-      { operation: "getTag", method: "GET", path: `/tags/${segment(tagId)}` },
+      { operation: "getTag", method: "GET", path: `/tags/${pathSegment(tagId)}` },
       ApiTag,
       o,
     );
@@ -355,7 +355,7 @@ export class CommonRoomClient {
       {
         operation: "anonymizeContact",
         method: "DELETE",
-        path: `/user/${segment(email)}`,
+        path: `/user/${pathSegment(email)}`,
         shownPath: "/user/{email}",
       },
       o,
@@ -384,7 +384,7 @@ export class CommonRoomClient {
       {
         operation: "addContactsToSegment",
         method: "POST",
-        path: `/segments/${segment(segmentId)}`,
+        path: `/segments/${pathSegment(segmentId)}`,
         body,
       },
       o,
@@ -430,7 +430,7 @@ export class CommonRoomClient {
       {
         operation: "getContact",
         method: "GET",
-        path: `/contacts/${segment(contactId)}`,
+        path: `/contacts/${pathSegment(contactId)}`,
         api: "v2",
         query: queryOf(query, ["cols"] as const),
       },
@@ -659,7 +659,7 @@ function decodedPath(path: string): string {
 }
 
 /** A path parameter, URL-encoded. */
-function segment(value: string | number): string {
+function pathSegment(value: string | number): string {
   return encodeURIComponent(String(value));
 }
 

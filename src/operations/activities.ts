@@ -18,7 +18,9 @@ export const getActivityTypes = defineOperation({
   task: "get_activity_types",
   description: "Lists the activity types an activity may use.",
   input: z.object({}),
-  run: async ({ client, call }) => ({ activityTypes: await client.getActivityTypes(call) }),
+  run: async ({ client, callOptions }) => ({
+    activityTypes: await client.getActivityTypes(callOptions),
+  }),
 });
 
 export const addOrEditActivity = defineOperation({
@@ -30,14 +32,14 @@ export const addOrEditActivity = defineOperation({
     activity: ApiActivity,
     validateAgainstCatalog: BooleanInput.default(false),
   }),
-  run: async ({ client, call, integration, catalog }, input) => {
+  run: async ({ client, callOptions, integration, catalog }, input) => {
     const { destinationSourceId, activity } = input;
     const sourceId = resolveDestinationSourceId(destinationSourceId, integration);
     if (input.validateAgainstCatalog) {
-      const issues = activityCatalogIssues(activity, await catalog.get(call), "activity");
+      const issues = activityCatalogIssues(activity, await catalog.get(callOptions), "activity");
       if (issues.length > 0) throw new InvalidInputError(issues);
     }
-    await client.addOrEditActivity(sourceId, activity, call);
+    await client.addOrEditActivity(sourceId, activity, callOptions);
     return {
       status: "accepted",
       message: "Common Room accepted the activity and will process it shortly",
@@ -60,9 +62,9 @@ export const listActivities = defineOperation({
     ...ListInput,
   }),
   budgetMs: 120_000,
-  run: async ({ client, call, logger, maxOutputBytes }, input) => {
-    const page = await listPages(input, (query) => client.listActivities(query, call), {
-      call,
+  run: async ({ client, callOptions, logger, maxOutputBytes }, input) => {
+    const page = await listPages(input, (query) => client.listActivities(query, callOptions), {
+      callOptions,
       logger,
       maxOutputBytes,
     });

@@ -37,7 +37,7 @@ export const addContactsToSegment = defineOperation({
       .max(100, "must list at most 100 values"),
     statusId: StatusId.nullish(),
   }),
-  run: async ({ client, call }, { segmentId, socialType, values, statusId }) => {
+  run: async ({ client, callOptions }, { segmentId, socialType, values, statusId }) => {
     const type = socialType ?? "email";
     if (type === "email") {
       const bad = values.findIndex((value) => !EMAIL.safeParse(value).success);
@@ -46,7 +46,7 @@ export const addContactsToSegment = defineOperation({
     await client.addContactsToSegment(
       segmentId,
       { socialType: type, value: values.join(","), ...(statusId != null && { statusId }) },
-      call,
+      callOptions,
     );
     return { status: "added", segmentId, count: values.length };
   },

@@ -7,11 +7,11 @@ export const anonymizeContact = defineOperation({
   description:
     "Asks Common Room to forget a contact by email (the right to be forgotten); Common Room queues it.",
   input: z.object({ email: z.string().trim().email("must be an email address") }),
-  run: async ({ client, call, logger }, { email }) => {
+  run: async ({ client, callOptions, logger }, { email }) => {
     // The email is never logged in any form (a hash of it is still personal data): the
     // task's own ids, on every line of its logger, say which request this was.
     logger.info("anonymization requested");
-    await client.anonymizeContact(email, call);
+    await client.anonymizeContact(email, callOptions);
     return {
       status: "accepted",
       message: "Common Room queued the contact's anonymization; it completes within 15 days",

@@ -40,7 +40,7 @@ async function runItems<T>(
     write: (item: T) => Promise<unknown>;
   },
 ): Promise<ItemResult[]> {
-  const catalog = options.catalogIssues ? await ctx.catalog.get(ctx.call) : undefined;
+  const catalog = options.catalogIssues ? await ctx.catalog.get(ctx.callOptions) : undefined;
   const results: ItemResult[] = new Array(items.length);
   // Once Common Room asks for a wait past this task's budget, later items would only wait too.
   let stopped: ItemError | undefined;
@@ -67,7 +67,7 @@ async function runItems<T>(
         results[index] = { status: "failed", error: stopped };
         continue;
       }
-      if (ctx.call.deadline !== undefined && Date.now() >= ctx.call.deadline) {
+      if (ctx.callOptions.deadline !== undefined && Date.now() >= ctx.callOptions.deadline) {
         results[index] = { status: "failed", error: NOT_ATTEMPTED };
         continue;
       }
@@ -196,7 +196,7 @@ export const bulkAddOrEditUsers = defineOperation({
       schema: ApiUser,
       label: "users",
       catalogIssues: input.validateAgainstCatalog ? userCatalogIssues : undefined,
-      write: (user) => ctx.client.addOrEditUser(sourceId, user, ctx.call),
+      write: (user) => ctx.client.addOrEditUser(sourceId, user, ctx.callOptions),
     });
     return summarize(
       results.map((r, i) => ({ id: idOf(input.users[i], "id") ?? null, ...r })),
@@ -222,7 +222,7 @@ export const bulkAddOrEditActivities = defineOperation({
       schema: ApiActivity,
       label: "activities",
       catalogIssues: input.validateAgainstCatalog ? activityCatalogIssues : undefined,
-      write: (activity) => ctx.client.addOrEditActivity(sourceId, activity, ctx.call),
+      write: (activity) => ctx.client.addOrEditActivity(sourceId, activity, ctx.callOptions),
     });
     return summarize(
       results.map((r, i) => ({

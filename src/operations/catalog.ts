@@ -22,10 +22,10 @@ export class Catalog {
   ) {}
 
   /** The cached catalog, loaded once for concurrent callers and again after the TTL. */
-  get(call: CallOptions): Promise<CatalogSnapshot> {
+  get(callOptions: CallOptions): Promise<CatalogSnapshot> {
     const fresh = this.snapshot && this.now() - this.snapshot.loadedAt < this.ttlSeconds * 1000;
     if (!fresh) {
-      const value = this.load(call);
+      const value = this.load(callOptions);
       this.snapshot = { loadedAt: this.now(), value };
       // A failed load is not cached: the next task tries again.
       value.catch(() => {
@@ -35,10 +35,10 @@ export class Catalog {
     return this.snapshot!.value;
   }
 
-  private async load(call: CallOptions): Promise<CatalogSnapshot> {
+  private async load(callOptions: CallOptions): Promise<CatalogSnapshot> {
     const [types, fields] = await Promise.all([
-      this.client.getActivityTypes(call),
-      this.client.getCustomFields(undefined, call),
+      this.client.getActivityTypes(callOptions),
+      this.client.getCustomFields(undefined, callOptions),
     ]);
     return {
       activityTypes: new Set(types.map((t) => t.id)),

@@ -13,9 +13,9 @@ export const listContacts = defineOperation({
     ...ListInput,
   }),
   budgetMs: 120_000,
-  run: async ({ client, call, logger, maxOutputBytes }, input) => {
-    const page = await listPages(input, (query) => client.listContacts(query, call), {
-      call,
+  run: async ({ client, callOptions, logger, maxOutputBytes }, input) => {
+    const page = await listPages(input, (query) => client.listContacts(query, callOptions), {
+      callOptions,
       logger,
       maxOutputBytes,
     });
@@ -29,7 +29,7 @@ export const getContact = defineOperation({
   task: "get_contact",
   description: "Reads one contact by its id (v2).",
   input: z.object({ contactId: ContactId, cols: Columns }),
-  run: async ({ client, call }, { contactId, cols }) => ({
-    ...(await client.getContact(contactId, cols !== undefined ? { cols } : {}, call)),
+  run: async ({ client, callOptions }, { contactId, cols }) => ({
+    ...(await client.getContact(contactId, cols !== undefined ? { cols } : {}, callOptions)),
   }),
 });

@@ -9,7 +9,7 @@ export const getCustomFields = defineOperation({
     "Lists the contact custom fields, optionally only those a destination source writes.",
   // A filter: the integration's default source is deliberately not applied here.
   input: z.object({ destinationSourceId: DestinationSourceId.optional() }),
-  run: async ({ client, call }, { destinationSourceId }) => ({
-    customFields: await client.getCustomFields(destinationSourceId, call),
+  run: async ({ client, callOptions }, { destinationSourceId }) => ({
+    customFields: await client.getCustomFields(destinationSourceId, callOptions),
   }),
 });

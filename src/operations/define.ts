@@ -8,8 +8,8 @@ import type { Catalog } from "./catalog.js";
 export interface OperationContext {
   client: CommonRoomClient;
   integration: Integration;
-  /** The deadline of this attempt's time budget, for every Common Room call. */
-  call: CallOptions;
+  /** Options for every Common Room call of this attempt: its deadline, cancel signal, trace. */
+  callOptions: CallOptions;
   /** 0 on the first attempt; Conductor's retryCount on later ones. */
   attempt: number;
   logger: Logger;

@@ -23,7 +23,7 @@ export const findContact = defineOperation({
     github: handle.nullish(),
     linkedin: handle.nullish(),
   }),
-  run: async ({ client, call }, input) => {
+  run: async ({ client, callOptions }, input) => {
     const given = LOOKUP_FIELDS.filter((field) => input[field] != null && input[field] !== "");
     if (given.length !== 1) {
       throw InvalidInputError.field(
@@ -33,7 +33,11 @@ export const findContact = defineOperation({
     }
     const socialType = given[0] as SocialType;
     try {
-      const contacts = await client.findMembers(socialType, input[socialType] as string, call);
+      const contacts = await client.findMembers(
+        socialType,
+        input[socialType] as string,
+        callOptions,
+      );
       return { found: contacts.length > 0, contacts };
     } catch (error) {
       // The endpoint answers 404 when no contact matches: an answer, not a failure.

@@ -66,7 +66,7 @@ const PAGE_RESERVE_MS = 2000;
 export async function listPages<T, Filters extends Record<string, unknown>>(
   input: Filters & PagingFields,
   fetchPage: (query: Partial<Filters> & { limit?: number; cursor?: string }) => Promise<Page<T>>,
-  options: { call: CallOptions; logger: Logger; maxOutputBytes: number },
+  options: { callOptions: CallOptions; logger: Logger; maxOutputBytes: number },
 ): Promise<Listing<T>> {
   const { fetchAll, maxItems, limit, cursor: start, ...rest } = input;
   const filters = definedOnly(rest) as Partial<Filters>;
@@ -121,7 +121,7 @@ export async function listPages<T, Filters extends Record<string, unknown>>(
       options.logger.info({ pages, items: items.length }, "paging through Common Room");
     }
     // Out of time for another page: return what we have and where to resume.
-    const { deadline } = options.call;
+    const { deadline } = options.callOptions;
     if (deadline !== undefined && Date.now() > deadline - PAGE_RESERVE_MS) {
       options.logger.warn(
         { pages, items: items.length },

@@ -9,7 +9,7 @@ export const getSegments = defineOperation({
   task: "get_segments",
   description: "Lists the community's segments.",
   input: z.object({}),
-  run: async ({ client, call }) => ({ segments: await client.getSegments(call) }),
+  run: async ({ client, callOptions }) => ({ segments: await client.getSegments(callOptions) }),
 });
 
 export const getSegmentStatuses = defineOperation({
@@ -17,8 +17,8 @@ export const getSegmentStatuses = defineOperation({
   task: "get_segment_statuses",
   description: "Lists the statuses of one segment.",
   input: z.object({ segmentId: SegmentId }),
-  run: async ({ client, call }, { segmentId }) => ({
-    statuses: await client.getSegmentStatuses(segmentId, call),
+  run: async ({ client, callOptions }, { segmentId }) => ({
+    statuses: await client.getSegmentStatuses(segmentId, callOptions),
     segmentId,
   }),
 });
@@ -38,7 +38,10 @@ export const createSegment = defineOperation({
     entityType: z.enum(["contact", "object", "organization"]).optional(),
     objectTypeId: ObjectTypeId.optional(),
   }),
-  run: async ({ client, call, attempt }, { name, description, entityType, objectTypeId }) => {
+  run: async (
+    { client, callOptions, attempt },
+    { name, description, entityType, objectTypeId },
+  ) => {
     if (entityType === "object" && !objectTypeId) {
       throw InvalidInputError.field("objectTypeId", 'required when entityType is "object"');
     }
@@ -50,7 +53,7 @@ export const createSegment = defineOperation({
           ...(entityType !== undefined && { entityType }),
           ...(objectTypeId !== undefined && { objectTypeId }),
         },
-        call,
+        callOptions,
       );
       const segmentId = SegmentId.safeParse(segment.id).data;
       return { id: segment.id, segmentId, name: segment.name };
@@ -62,7 +65,7 @@ export const createSegment = defineOperation({
         error.kind === "conflict" &&
         (attempt > 0 || error.afterUnansweredRequest);
       if (!ours) throw error;
-      const segments = await client.getSegments(call);
+      const segments = await client.getSegments(callOptions);
       const existing =
         segments.find((s) => s.name === name) ?? segments.find((s) => sameName(s.name, name));
       if (!existing) throw error;

@@ -16,7 +16,7 @@ export const listTags = defineOperation({
   task: "list_tags",
   description: "Lists the community's tags that are not deleted.",
   input: z.object({}),
-  run: async ({ client, call }) => ({ labels: (await client.listTags(call)).labels }),
+  run: async ({ client, callOptions }) => ({ labels: (await client.listTags(callOptions)).labels }),
 });
 
 export const createTag = defineOperation({
@@ -28,10 +28,10 @@ export const createTag = defineOperation({
     description: Description,
     entityTypes: z.array(TagEntityType).nonempty("must list at least one entity type"),
   }),
-  run: async ({ client, call }, { name, description, entityTypes }) => ({
+  run: async ({ client, callOptions }, { name, description, entityTypes }) => ({
     ...(await client.createTag(
       { name, entityTypes, ...(description !== undefined && { description }) },
-      call,
+      callOptions,
     )),
   }),
 });
@@ -41,11 +41,11 @@ export const updateTag = defineOperation({
   task: "update_tag",
   description: "Sets a tag's name and description (and undeletes it).",
   input: z.object({ tagId: TagId, name: TagName, description: Description }),
-  run: async ({ client, call }, { tagId, name, description }) => ({
+  run: async ({ client, callOptions }, { tagId, name, description }) => ({
     ...(await client.updateTag(
       tagId,
       { name, ...(description !== undefined && { description }) },
-      call,
+      callOptions,
     )),
   }),
 });
@@ -55,9 +55,9 @@ export const deleteTag = defineOperation({
   task: "delete_tag",
   description: "Deletes a tag and removes it from everything it was assigned to.",
   input: z.object({ tagId: TagId }),
-  run: async ({ client, call, attempt }, { tagId }) => {
+  run: async ({ client, callOptions, attempt }, { tagId }) => {
     try {
-      await client.deleteTag(tagId, call);
+      await client.deleteTag(tagId, callOptions);
     } catch (error) {
       // A retry after a lost answer (the worker's own, or Conductor's) meets the tag
       // already gone: that is the goal reached. A 404 on a first, clean request is not.
@@ -84,5 +84,7 @@ export const getTag = defineOperation({
   task: "get_tag",
   description: "Reads one tag by its id.",
   input: z.object({ tagId: TagId }),
-  run: async ({ client, call }, { tagId }) => ({ ...(await client.getTag(tagId, call)) }),
+  run: async ({ client, callOptions }, { tagId }) => ({
+    ...(await client.getTag(tagId, callOptions)),
+  }),
 });

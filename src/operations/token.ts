@@ -6,8 +6,8 @@ export const checkApiTokenStatus = defineOperation({
   task: "check_api_token_status",
   description: "Reports the token's id and the community it belongs to.",
   input: z.object({}),
-  run: async ({ client, call }) => {
-    const { jti, communityName, communityId } = await client.getApiTokenStatus(call);
+  run: async ({ client, callOptions }) => {
+    const { jti, communityName, communityId } = await client.getApiTokenStatus(callOptions);
     return { jti, communityName, communityId };
   },
 });

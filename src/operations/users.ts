@@ -15,14 +15,14 @@ export const addOrEditUser = defineOperation({
     user: ApiUser,
     validateAgainstCatalog: BooleanInput.default(false),
   }),
-  run: async ({ client, call, integration, catalog }, input) => {
+  run: async ({ client, callOptions, integration, catalog }, input) => {
     const { destinationSourceId, user } = input;
     const sourceId = resolveDestinationSourceId(destinationSourceId, integration);
     if (input.validateAgainstCatalog) {
-      const issues = userCatalogIssues(user, await catalog.get(call), "user");
+      const issues = userCatalogIssues(user, await catalog.get(callOptions), "user");
       if (issues.length > 0) throw new InvalidInputError(issues);
     }
-    await client.addOrEditUser(sourceId, user, call);
+    await client.addOrEditUser(sourceId, user, callOptions);
     return {
       status: "accepted",
       message: "Common Room accepted the user and will process it shortly",

@@ -6,7 +6,7 @@ import { InvalidInputError, OutputTooLargeError } from "../operations/errors.js"
 import { DEFAULT_MAX_OUTPUT_BYTES } from "../config.js";
 import type { Logger } from "../logger.js";
 import type { Integrations } from "./integrations.js";
-import type { Outcome } from "./results.js";
+import type { OperationResult } from "./results.js";
 
 /** How long one attempt may spend on Common Room, retries and rate-limit waits included. */
 export const DEFAULT_TASK_BUDGET_MS = 30_000;
@@ -28,13 +28,13 @@ export interface ExecuteOptions {
 
 /**
  * Runs one operation on one task input: validate, pick the integration, call. Never throws:
- * every failure comes back as an Outcome for results.ts to classify.
+ * every failure comes back as an OperationResult for results.ts to classify.
  */
 export async function executeOperation(
   operation: Operation,
   rawInput: unknown,
   options: ExecuteOptions,
-): Promise<Outcome> {
+): Promise<OperationResult> {
   try {
     if (typeof rawInput !== "object" || rawInput === null || Array.isArray(rawInput)) {
       throw InvalidInputError.field("", "the task input must be a JSON object");
@@ -57,7 +57,7 @@ export async function executeOperation(
       {
         client,
         integration,
-        call: {
+        callOptions: {
           deadline: options.deadline ?? Date.now() + (operation.budgetMs ?? DEFAULT_TASK_BUDGET_MS),
           ...(options.signal && { signal: options.signal }),
           ...(options.trace && { trace: options.trace }),

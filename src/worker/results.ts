@@ -18,7 +18,8 @@ export interface TaskResultBody {
   logs?: { log: string; createdTime: number }[];
 }
 
-export type Outcome = { ok: true; output: TaskOutput } | { ok: false; error: unknown };
+/** What running an operation gave: its output, or whatever it threw. */
+export type OperationResult = { ok: true; output: TaskOutput } | { ok: false; error: unknown };
 
 export interface Classified {
   result: TaskResultBody;
@@ -39,7 +40,7 @@ export interface ResultContext {
   maxHandbacks?: number;
 }
 
-export function toTaskResult(outcome: Outcome, context: ResultContext = {}): Classified {
+export function toTaskResult(outcome: OperationResult, context: ResultContext = {}): Classified {
   if (outcome.ok) {
     return { result: { status: "COMPLETED", outputData: outcome.output }, outcome: "completed" };
   }
