@@ -11,6 +11,7 @@
  *   never sleeping past the deadline.
  * - Anything else is thrown as is.
  */
+import { backoffMs } from "../backoff.js";
 import { sleep } from "../sleep.js";
 import { CommonRoomError, isCommonRoomError } from "./errors.js";
 
@@ -53,8 +54,12 @@ export function resolveRetryPolicy(overrides: Partial<RetryPolicy> = {}): RetryP
 
 /** The delay before retry number `failures` (1-based): full jitter under a capped exponential. */
 export function backoffDelayMs(policy: RetryPolicy, failures: number): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, failures - 1));
-  return Math.floor(policy.random() * ceiling);
+  return backoffMs(failures, {
+    baseMs: policy.baseDelayMs,
+    maxMs: policy.maxDelayMs,
+    jitter: "full",
+    random: policy.random,
+  });
 }
 
 /** `reason` is the failure's message (which status, what Common Room asked for). */

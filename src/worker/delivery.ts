@@ -1,3 +1,4 @@
+import { backoffMs } from "../backoff.js";
 import type { Logger } from "../logger.js";
 import { ConductorHttpError, type ConductorGateway, type PolledTask } from "./conductor.js";
 import type { TaskResultBody } from "./results.js";
@@ -75,8 +76,12 @@ export async function deliverResult(args: {
         hooks?.onGiveUp?.({ taskType: args.taskType, reason });
         return undefined;
       }
-      const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (attempt - 1));
-      const delayMs = Math.round(ceiling / 2 + (policy.random() * ceiling) / 2);
+      const delayMs = backoffMs(attempt, {
+        baseMs: policy.initialDelayMs,
+        maxMs: policy.maxDelayMs,
+        jitter: "half",
+        random: policy.random,
+      });
       logger.warn({ err: message, attempt, delayMs }, "task result not acknowledged; retrying");
       hooks?.onRetry?.({ taskType: args.taskType, attempt, delayMs, error: message });
       await sleep(delayMs, args.signal);

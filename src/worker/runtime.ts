@@ -1,3 +1,4 @@
+import { backoffMs } from "../backoff.js";
 import { setMaxListeners } from "node:events";
 import type { Env } from "../config.js";
 import type { Logger } from "../logger.js";
@@ -203,8 +204,12 @@ export class WorkerRuntime {
         busy = false;
         const message = error instanceof Error ? error.message : String(error);
         // Jittered, so nineteen loops failing together do not retry in lockstep.
-        const ceiling = Math.min(maxBackoff, 1000 * 2 ** Math.min(failures - 1, 10));
-        const backoff = Math.round(ceiling / 2 + (random() * ceiling) / 2);
+        const backoff = backoffMs(failures, {
+          baseMs: 1000,
+          maxMs: maxBackoff,
+          jitter: "half",
+          random,
+        });
         if (this.options.reachability) {
           this.options.reachability.pollFailed(taskType, error, backoff);
         } else if (failures === 1 || failures % 10 === 0) {

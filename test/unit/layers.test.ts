@@ -18,6 +18,7 @@ const FLOORS: Record<string, number> = {
   "package-root.ts": 0,
   "secrets.ts": 0,
   "sleep.ts": 0,
+  "backoff.ts": 0,
   commonroom: 1,
   operations: 2,
   worker: 3,
