@@ -96,22 +96,29 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Env
 
 async function registerOneTaskWorkflows(url: string, taskTypes: string[]): Promise<void> {
   for (const taskType of taskTypes) {
-    const response = await fetch(`${url}/api/metadata/workflow?overwrite=true`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({
-        name: workflowNameOf(taskType),
-        version: 1,
-        schemaVersion: 2,
-        ownerEmail: "bench@example.com",
-        timeoutSeconds: 0,
-        tasks: [{ name: taskType, taskReferenceName: "only", type: "SIMPLE", inputParameters: {} }],
-      }),
-    });
+    let response = await postWorkflowDef(url, taskType);
+    // Two environments that register the same definition at once (the idle figure) meet
+    // the real server's SQLite store answering 500 "already exists"; once more settles it.
+    if (response.status === 500) response = await postWorkflowDef(url, taskType);
     if (!response.ok) {
       throw new Error(
         `registering ${workflowNameOf(taskType)}: ${response.status} ${await response.text()}`,
       );
     }
   }
+}
+
+function postWorkflowDef(url: string, taskType: string): Promise<Response> {
+  return fetch(`${url}/api/metadata/workflow?overwrite=true`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({
+      name: workflowNameOf(taskType),
+      version: 1,
+      schemaVersion: 2,
+      ownerEmail: "bench@example.com",
+      timeoutSeconds: 0,
+      tasks: [{ name: taskType, taskReferenceName: "only", type: "SIMPLE", inputParameters: {} }],
+    }),
+  });
 }

@@ -65,21 +65,6 @@ async function main(): Promise<number> {
       console.log(`[${((Date.now() - began) / 1000).toFixed(0).padStart(4)} s] ${message}`),
   };
   console.log(`Benchmark (${quick ? "quick" : "full"}); child process logs in ${logDir}`);
-  const sections: ServerSection[] = [];
-  for (const server of servers) {
-    if (!isConductorChoice(server)) continue;
-    await useConductor(server, ctx.progress);
-    try {
-      ctx.progress(`measuring on ${benchConductorLabel()}`);
-      const figures: FigureResult[] = [];
-      for (const name of names) figures.push(await SCENARIOS[name]!(ctx));
-      sections.push({ server: benchConductorLabel(), figures });
-    } finally {
-      await closeConductor();
-    }
-  }
-  const seconds = (Date.now() - began) / 1000;
-  for (const section of sections) printTable(section);
   const out = values.out ?? join(packageRoot(), "BENCHMARKS.md");
   const args = [
     quick && "--quick",
@@ -88,12 +73,30 @@ async function main(): Promise<number> {
   ]
     .filter(Boolean)
     .join(" ");
-  writeMarkdown(out, sections, {
-    machine: machineInfo(),
-    quick,
-    seconds,
-    command: `npm run bench${args ? ` -- ${args}` : ""}`,
-  });
+  const sections: ServerSection[] = [];
+  // Written after each server, so a later server's failure keeps the figures already taken.
+  const write = () =>
+    writeMarkdown(out, sections, {
+      machine: machineInfo(),
+      quick,
+      seconds: (Date.now() - began) / 1000,
+      command: `npm run bench${args ? ` -- ${args}` : ""}`,
+    });
+  for (const server of servers) {
+    if (!isConductorChoice(server)) continue;
+    await useConductor(server, ctx.progress);
+    try {
+      ctx.progress(`measuring on ${benchConductorLabel()}`);
+      const figures: FigureResult[] = [];
+      for (const name of names) figures.push(await SCENARIOS[name]!(ctx));
+      sections.push({ server: benchConductorLabel(), figures });
+      write();
+    } finally {
+      await closeConductor();
+    }
+  }
+  const seconds = (Date.now() - began) / 1000;
+  for (const section of sections) printTable(section);
   console.log(`\nWrote ${out} (${seconds.toFixed(0)} s)`);
   return 0;
 }
