@@ -97,10 +97,12 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Env
 async function registerOneTaskWorkflows(url: string, taskTypes: string[]): Promise<void> {
   for (const taskType of taskTypes) {
     let response = await postWorkflowDef(url, taskType);
-    // Two environments that register the same definition at once (the idle figure) meet
-    // the real server's SQLite store answering 500 "already exists"; once more settles it.
+    // Two environments that register the same definition at once (the idle figure) race on
+    // the real server: it answers 409 (Redis) or 500 (SQLite) "already exists" although
+    // overwrite is asked for. The definition is the same, so 409 is as good as done, and
+    // once more settles a 500.
     if (response.status === 500) response = await postWorkflowDef(url, taskType);
-    if (!response.ok) {
+    if (!response.ok && response.status !== 409) {
       throw new Error(
         `registering ${workflowNameOf(taskType)}: ${response.status} ${await response.text()}`,
       );
