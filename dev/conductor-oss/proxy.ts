@@ -11,8 +11,8 @@ import {
   type IncomingMessage,
   type ServerResponse,
 } from "node:http";
-import type { AddressInfo } from "node:net";
 import { faultApplies } from "../conductor/faults.js";
+import { listenRefusably } from "../conductor/refusable-listener.js";
 import { readBody } from "../conductor/http.js";
 import type { ConductorFault, RecordedRequest } from "../conductor/types.js";
 
@@ -77,8 +77,6 @@ export async function startRecordingProxy(targetUrl: string, port = 0): Promise<
   const target = new URL(targetUrl);
   const requests: RecordedRequest[] = [];
   const startedWorkflows: string[] = [];
-  let fault: ConductorFault | null = null;
-  let closed = false;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const at = Date.now();
@@ -94,6 +92,7 @@ export async function startRecordingProxy(targetUrl: string, port = 0): Promise<
       }),
     );
     const body = await readBody(req);
+    const fault = listener.fault();
     if (fault && "status" in fault && faultApplies(fault, method, url.pathname)) {
       const error = JSON.stringify({
         status: fault.status,
@@ -124,42 +123,19 @@ export async function startRecordingProxy(targetUrl: string, port = 0): Promise<
   }
 
   const server = createServer((req, res) => void handle(req, res));
-  const listen = (at: number) =>
-    new Promise<number>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(at, HOST, () => {
-        server.off("error", reject);
-        resolve((server.address() as AddressInfo).port);
-      });
-    });
-  const stopListening = () =>
-    new Promise<void>((resolve) => {
-      if (!server.listening) return resolve();
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
-
-  const bound = await listen(port);
-  let transition: Promise<void> = Promise.resolve();
+  const listener = await listenRefusably(server, port);
+  let closed = false;
   return {
-    url: `http://${HOST}:${bound}`,
-    port: bound,
+    url: `http://${HOST}:${listener.port}`,
+    port: listener.port,
     requests,
     startedWorkflows,
-    setFault(next) {
-      const wasRefusing = fault !== null && "refuse" in fault;
-      const refuse = next !== null && "refuse" in next;
-      fault = next;
-      if (refuse && !wasRefusing) transition = transition.then(stopListening);
-      if (!refuse && wasRefusing && !closed)
-        transition = transition.then(() => listen(bound).then(() => undefined));
-    },
-    listening: () => transition,
+    setFault: (next) => listener.setFault(next),
+    listening: () => listener.listening(),
     async close() {
       if (closed) return;
       closed = true;
-      await transition;
-      await stopListening();
+      await listener.close();
     },
   };
 }

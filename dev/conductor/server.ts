@@ -4,18 +4,17 @@
  * sweeper timer that fires timeouts like the real server's decider queue.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { TokenIssuer } from "./auth.js";
 import { Decider, isTerminalWorkflow } from "./decider.js";
 import { ConductorError, notFound } from "./errors.js";
 import { faultApplies } from "./faults.js";
+import { listenRefusably } from "./refusable-listener.js";
 import { Execution } from "./execution.js";
 import { json, readBody, send, type Reply } from "./http.js";
 import { TaskQueues } from "./queues.js";
 import { conductorRoutes } from "./routes.js";
 import { ConductorStore, taskJson, workflowJson } from "./store.js";
 import type {
-  ConductorFault,
   ConductorServer,
   ConductorServerOptions,
   RecordedRequest,
@@ -49,7 +48,6 @@ export async function startConductorServer(
   });
   const tokens = opts.auth ? new TokenIssuer(opts.auth) : undefined;
   const requests: RecordedRequest[] = [];
-  let fault: ConductorFault | null = null;
   let lastSweep = 0;
   let closed = false;
 
@@ -62,6 +60,7 @@ export async function startConductorServer(
     const method = req.method ?? "GET";
     const path = url.pathname.replace(/\/+$/, "") || "/";
     const rawBody = await readBody(req);
+    const fault = listener.fault();
     if (fault && "status" in fault && faultApplies(fault, method, path)) {
       throw new ConductorError(fault.status, `Injected fault: HTTP ${fault.status}`, {
         retryable: fault.status >= 500,
@@ -136,26 +135,10 @@ export async function startConductorServer(
     void handle(req, res);
   });
 
-  const listen = (port: number) =>
-    new Promise<number>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(port, HOST, () => {
-        server.off("error", reject);
-        resolve((server.address() as AddressInfo).port);
-      });
-    });
-  const stopListening = () =>
-    new Promise<void>((resolve) => {
-      if (!server.listening) return resolve();
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
-
-  const port = await listen(opts.port ?? 0);
+  const listener = await listenRefusably(server, opts.port ?? 0);
+  const port = listener.port;
   const sweeper = setInterval(sweep, opts.sweepIntervalMs ?? 100);
   sweeper.unref();
-  // Serialises refuse/re-listen transitions so setFault can stay synchronous.
-  let transition: Promise<void> = Promise.resolve();
 
   const getWorkflow = (id: string): Workflow | undefined => {
     const workflow = store.workflows.get(id);
@@ -167,15 +150,8 @@ export async function startConductorServer(
     port,
     requests,
     taskDefs: store.taskDefs,
-    setFault(next) {
-      const wasRefusing = fault !== null && "refuse" in fault;
-      const refuse = next !== null && "refuse" in next;
-      fault = next;
-      if (refuse && !wasRefusing) transition = transition.then(stopListening);
-      if (!refuse && wasRefusing && !closed)
-        transition = transition.then(() => listen(port).then(() => undefined));
-    },
-    listening: () => transition,
+    setFault: (next) => listener.setFault(next),
+    listening: () => listener.listening(),
     getWorkflow,
     getTask(taskId) {
       const task = store.tasks.get(taskId);
@@ -202,8 +178,7 @@ export async function startConductorServer(
       closed = true;
       clearInterval(sweeper);
       queues.close(); // releases long polls so they answer now
-      await transition;
-      await stopListening();
+      await listener.close();
     },
   };
 }
