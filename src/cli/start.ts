@@ -25,6 +25,9 @@ COMMON_ROOM_INTEGRATIONS_FILE); see .env.example.`,
     const config = loadConfig(process.env, { requireConductor: true });
     const logger = workerLogger(config);
     guard.useLogger(logger);
+    // One turn of the event loop, so a signal that came while the modules loaded is seen
+    // before the first poll: Node 22 and later can load them all without yielding once.
+    await new Promise((resolve) => setImmediate(resolve));
     if (guard.stop.aborted) {
       logger.info({ signal: guard.reason }, "stopped before polling began");
       return guard.crashed ? EXIT.failed : EXIT.ok;

@@ -81,12 +81,22 @@ describe("SIGTERM to npm start", () => {
   }, 40_000);
 });
 
-/** A preload that reports the moment the CLI's first SIGTERM handler is in place. */
+/**
+ * A preload that reports the moment the CLI's first SIGTERM handler is in place, then holds
+ * the process for a second, as a slow disk or a cold start would: the test's signal then
+ * arrives while the worker is still loading on any machine (on Node 24 the rest of the
+ * loading is fast enough to reach the first poll before the signal otherwise).
+ */
 const REPORT_HANDLER = `data:text/javascript,${encodeURIComponent(`
 const on = process.on.bind(process);
+let reported = false;
 process.on = (event, listener) => {
   const result = on(event, listener);
-  if (event === "SIGTERM") process.stderr.write("SIGTERM handler installed\\n");
+  if (event === "SIGTERM" && !reported) {
+    reported = true;
+    process.stderr.write("SIGTERM handler installed\\n");
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
+  }
   return result;
 };`)}`;
 
