@@ -77,15 +77,14 @@ describe("result delivery through a Conductor outage", () => {
   });
 
   it("Conductor refusing connections: polls back off, the result waits, nothing is lost", async () => {
+    h.sim.inject({ delayMs: 800 });
     await h.registerWorkflow("outage_tags", "common_room_list_tags");
     const id = await h.startWorkflow("outage_tags", {});
-    // Let the task be taken, then take Conductor away before the result can land.
-    h.sim.inject({ delayMs: 800 });
-    await until(
-      async () => (await h.conductor.getWorkflow(id))?.tasks[0]?.status === "IN_PROGRESS",
-      10_000,
-      "the task to be taken",
-    );
+    // Let the worker take the task, then take Conductor away before the result can land.
+    // "Taken" means Common Room has the call: a real server marks the task IN_PROGRESS
+    // before its poll answer has crossed the proxy, and refusing then would lose that
+    // answer instead of the result.
+    await until(() => h.sim.requests.length > 0, 10_000, "the worker to call Common Room");
     h.conductor.setFault({ routes: "all", refuse: true });
     await h.conductor.listening();
     await new Promise((r) => setTimeout(r, 3000));
