@@ -405,19 +405,9 @@ export class CommonRoomClient {
   }
 
   /** v2 GET /contacts: one page. */
-  async listContacts(query: ContactQuery, o?: CallOptions): Promise<Page<Contact>> {
-    const res = await this.json(
-      {
-        operation: "listContacts",
-        method: "GET",
-        path: "/contacts",
-        api: "v2",
-        query: queryOf(query, CONTACT_QUERY_KEYS),
-      },
-      ContactList,
-      o,
-    );
-    return pageOf(res);
+  listContacts(query: ContactQuery, o?: CallOptions): Promise<Page<Contact>> {
+    const params = queryOf(query, CONTACT_QUERY_KEYS);
+    return this.v2Page("listContacts", "/contacts", params, ContactList, o);
   }
 
   /** v2 GET /contacts/{id}. */
@@ -441,22 +431,23 @@ export class CommonRoomClient {
   }
 
   /** v2 GET /activities: one page. */
-  async listActivities(query: ActivityQuery, o?: CallOptions): Promise<Page<V2Activity>> {
-    const res = await this.json(
-      {
-        operation: "listActivities",
-        method: "GET",
-        path: "/activities",
-        api: "v2",
-        query: queryOf(query, ACTIVITY_QUERY_KEYS),
-      },
-      ActivityList,
-      o,
-    );
-    return pageOf(res);
+  listActivities(query: ActivityQuery, o?: CallOptions): Promise<Page<V2Activity>> {
+    const params = queryOf(query, ACTIVITY_QUERY_KEYS);
+    return this.v2Page("listActivities", "/activities", params, ActivityList, o);
   }
 
   // -------------------------------------------------------------------------------------
+
+  /** One page of a v2 list: a GET whose body is the list envelope. */
+  private async v2Page<T>(
+    operation: string,
+    path: string,
+    query: Record<string, string> | undefined,
+    schema: z.ZodType<ListEnvelope<T>, z.ZodTypeDef, unknown>,
+    o: CallOptions | undefined,
+  ): Promise<Page<T>> {
+    return pageOf(await this.json({ operation, method: "GET", path, api: "v2", query }, schema, o));
+  }
 
   /** A call whose 2xx body must match `schema`. */
   private async json<S extends z.ZodTypeAny>(
@@ -676,10 +667,13 @@ function queryOf<Q extends object>(
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-function pageOf<T>(list: {
+/** The shape of every v2 list answer, as far as paging needs it. */
+interface ListEnvelope<T> {
   data: T[];
   meta: { nextCursor: string | null; recordCount?: number };
-}): Page<T> {
+}
+
+function pageOf<T>(list: ListEnvelope<T>): Page<T> {
   return {
     items: list.data,
     nextCursor: list.meta.nextCursor,

@@ -10,7 +10,6 @@ import {
 import { activityCatalogIssues } from "./catalog.js";
 import { defineOperation } from "./define.js";
 import { resolveDestinationSourceId } from "./destination.js";
-import { InvalidInputError } from "./errors.js";
 import { ListInput, listPages } from "./paging.js";
 
 export const getActivityTypes = defineOperation({
@@ -36,8 +35,7 @@ export const addOrEditActivity = defineOperation({
     const { destinationSourceId, activity } = input;
     const sourceId = resolveDestinationSourceId(destinationSourceId, integration);
     if (input.validateAgainstCatalog) {
-      const issues = activityCatalogIssues(activity, await catalog.get(callOptions), "activity");
-      if (issues.length > 0) throw new InvalidInputError(issues);
+      await catalog.require(activity, activityCatalogIssues, "activity", callOptions);
     }
     await client.addOrEditActivity(sourceId, activity, callOptions);
     return {
@@ -62,13 +60,12 @@ export const listActivities = defineOperation({
     ...ListInput,
   }),
   budgetMs: 120_000,
-  run: async ({ client, callOptions, logger, maxOutputBytes }, input) => {
-    const page = await listPages(input, (query) => client.listActivities(query, callOptions), {
-      callOptions,
-      logger,
-      maxOutputBytes,
-    });
-    const { items, ...where } = page;
+  run: async (ctx, input) => {
+    const { items, ...where } = await listPages(
+      input,
+      (query) => ctx.client.listActivities(query, ctx.callOptions),
+      ctx,
+    );
     return { activities: items, ...where };
   },
 });

@@ -180,58 +180,75 @@ function idOf(item: unknown, key: string): unknown {
     : undefined;
 }
 
-export const bulkAddOrEditUsers = defineOperation({
+/** One bulk write: a list of items, each written on its own with the same single call. */
+interface BulkWrite<K extends string, T> {
+  name: string;
+  task: string;
+  description: string;
+  /** The input field holding the items; also their label in paths and messages. */
+  list: K;
+  item: z.ZodType<T, z.ZodTypeDef, unknown>;
+  catalogIssues: (item: T, catalog: CatalogSnapshot, path: string) => InputIssue[];
+  write: (ctx: OperationContext, sourceId: number, item: T) => Promise<unknown>;
+  /** What each result repeats of its item, so callers can match results to their inputs. */
+  echo: (item: unknown) => Record<string, unknown>;
+}
+
+function defineBulkWrite<K extends string, T>(spec: BulkWrite<K, T>) {
+  const items = { [spec.list]: itemsOf(spec.list, spec.item, MAX_ITEMS) } as Record<
+    K,
+    ReturnType<typeof itemsOf>
+  >;
+  return defineOperation({
+    name: spec.name,
+    task: spec.task,
+    description: spec.description,
+    input: z.object({
+      destinationSourceId: DestinationSourceId.optional(),
+      ...items,
+      validateAgainstCatalog: BooleanInput.default(false),
+    }),
+    budgetMs: 240_000,
+    run: async (ctx, input) => {
+      const sourceId = resolveDestinationSourceId(input.destinationSourceId, ctx.integration);
+      const list: unknown[] = input[spec.list];
+      const results = await runItems(ctx, list, {
+        schema: spec.item,
+        label: spec.list,
+        catalogIssues: input.validateAgainstCatalog ? spec.catalogIssues : undefined,
+        write: (item) => spec.write(ctx, sourceId, item),
+      });
+      return summarize(
+        results.map((r, i) => ({ ...spec.echo(list[i]), ...r })),
+        spec.list,
+        ctx.maxOutputBytes,
+      );
+    },
+  });
+}
+
+export const bulkAddOrEditUsers = defineBulkWrite({
   name: "Bulk Add or Edit Users",
   task: "bulk_add_or_edit_users",
   description: "Adds or updates up to 1000 users, each on its own, with per-user results.",
-  input: z.object({
-    destinationSourceId: DestinationSourceId.optional(),
-    users: itemsOf("users", ApiUser, MAX_ITEMS),
-    validateAgainstCatalog: BooleanInput.default(false),
-  }),
-  budgetMs: 240_000,
-  run: async (ctx, input) => {
-    const sourceId = resolveDestinationSourceId(input.destinationSourceId, ctx.integration);
-    const results = await runItems(ctx, input.users, {
-      schema: ApiUser,
-      label: "users",
-      catalogIssues: input.validateAgainstCatalog ? userCatalogIssues : undefined,
-      write: (user) => ctx.client.addOrEditUser(sourceId, user, ctx.callOptions),
-    });
-    return summarize(
-      results.map((r, i) => ({ id: idOf(input.users[i], "id") ?? null, ...r })),
-      "users",
-      ctx.maxOutputBytes,
-    );
-  },
+  list: "users",
+  item: ApiUser,
+  catalogIssues: userCatalogIssues,
+  write: (ctx, sourceId, user) => ctx.client.addOrEditUser(sourceId, user, ctx.callOptions),
+  echo: (user) => ({ id: idOf(user, "id") ?? null }),
 });
 
-export const bulkAddOrEditActivities = defineOperation({
+export const bulkAddOrEditActivities = defineBulkWrite({
   name: "Bulk Add or Edit Activities",
   task: "bulk_add_or_edit_activities",
   description: "Adds or updates up to 1000 activities, each on its own, with per-activity results.",
-  input: z.object({
-    destinationSourceId: DestinationSourceId.optional(),
-    activities: itemsOf("activities", ApiActivity, MAX_ITEMS),
-    validateAgainstCatalog: BooleanInput.default(false),
+  list: "activities",
+  item: ApiActivity,
+  catalogIssues: activityCatalogIssues,
+  write: (ctx, sourceId, activity) =>
+    ctx.client.addOrEditActivity(sourceId, activity, ctx.callOptions),
+  echo: (activity) => ({
+    id: idOf(activity, "id") ?? null,
+    activityType: idOf(activity, "activityType") ?? null,
   }),
-  budgetMs: 240_000,
-  run: async (ctx, input) => {
-    const sourceId = resolveDestinationSourceId(input.destinationSourceId, ctx.integration);
-    const results = await runItems(ctx, input.activities, {
-      schema: ApiActivity,
-      label: "activities",
-      catalogIssues: input.validateAgainstCatalog ? activityCatalogIssues : undefined,
-      write: (activity) => ctx.client.addOrEditActivity(sourceId, activity, ctx.callOptions),
-    });
-    return summarize(
-      results.map((r, i) => ({
-        id: idOf(input.activities[i], "id") ?? null,
-        activityType: idOf(input.activities[i], "activityType") ?? null,
-        ...r,
-      })),
-      "activities",
-      ctx.maxOutputBytes,
-    );
-  },
 });

@@ -1,6 +1,6 @@
 import type { CallOptions, CommonRoomClient } from "../commonroom/client.js";
 import type { ApiActivity, ApiUser, CustomField } from "../commonroom/schemas.js";
-import type { InputIssue } from "./errors.js";
+import { InvalidInputError, type InputIssue } from "./errors.js";
 
 /**
  * Activity types and custom fields of one integration, cached for `ttlSeconds`. Common Room
@@ -33,6 +33,17 @@ export class Catalog {
       });
     }
     return this.snapshot!.value;
+  }
+
+  /** Throws INVALID_INPUT naming each field of `item` the catalog does not know. */
+  async require<T>(
+    item: T,
+    issuesOf: (item: T, catalog: CatalogSnapshot, path: string) => InputIssue[],
+    path: string,
+    callOptions: CallOptions,
+  ): Promise<void> {
+    const issues = issuesOf(item, await this.get(callOptions), path);
+    if (issues.length > 0) throw new InvalidInputError(issues);
   }
 
   private async load(callOptions: CallOptions): Promise<CatalogSnapshot> {

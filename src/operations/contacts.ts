@@ -13,13 +13,12 @@ export const listContacts = defineOperation({
     ...ListInput,
   }),
   budgetMs: 120_000,
-  run: async ({ client, callOptions, logger, maxOutputBytes }, input) => {
-    const page = await listPages(input, (query) => client.listContacts(query, callOptions), {
-      callOptions,
-      logger,
-      maxOutputBytes,
-    });
-    const { items, ...where } = page;
+  run: async (ctx, input) => {
+    const { items, ...where } = await listPages(
+      input,
+      (query) => ctx.client.listContacts(query, ctx.callOptions),
+      ctx,
+    );
     return { contacts: items, ...where };
   },
 });

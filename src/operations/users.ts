@@ -4,7 +4,6 @@ import { ApiUser, DestinationSourceId } from "../commonroom/schemas.js";
 import { userCatalogIssues } from "./catalog.js";
 import { defineOperation } from "./define.js";
 import { resolveDestinationSourceId } from "./destination.js";
-import { InvalidInputError } from "./errors.js";
 
 export const addOrEditUser = defineOperation({
   name: "Add or Edit User",
@@ -19,8 +18,7 @@ export const addOrEditUser = defineOperation({
     const { destinationSourceId, user } = input;
     const sourceId = resolveDestinationSourceId(destinationSourceId, integration);
     if (input.validateAgainstCatalog) {
-      const issues = userCatalogIssues(user, await catalog.get(callOptions), "user");
-      if (issues.length > 0) throw new InvalidInputError(issues);
+      await catalog.require(user, userCatalogIssues, "user", callOptions);
     }
     await client.addOrEditUser(sourceId, user, callOptions);
     return {
