@@ -19,6 +19,10 @@
  *   interval where this process met a 429 while others spend from the token too, and
  *   shrinks slowly over intervals that ran the budget down without one: it is learned, not
  *   guessed. It holds back a whole request once it reaches one half.
+ * - Before the first answer nothing is known, so one request goes at a time (another only if
+ *   it takes over a second): replicas that start on a backlog find out where the token
+ *   stands before they spend it. An answer without the headers ends this; the pacer then
+ *   stays out of the way.
  * - A view of the budget with no known end expires: past one interval (or a minute) with no
  *   answer, the pacer forgets it and lets requests through until Common Room speaks again.
  * A request that would be held past its deadline is refused at once, so the task can be
@@ -104,6 +108,8 @@ export const MARGIN_DECAY = 0.025;
 const ALONE_SHARE = 0.95;
 /** While the reset is unknown, one probe request at most this often. */
 export const PROBE_EVERY_MS = 250;
+/** Before the first answer: another request may go once the latest in flight is this old. */
+export const FIRST_ANSWER_WAIT_MS = 1000;
 /** How long a budget view with no known end lasts when no interval is known. */
 export const VIEW_TTL_MS = 60_000;
 /** A process may start this share of its budget at once; the rest is spread. */
@@ -128,6 +134,8 @@ export class Pacer {
   private windowEnd?: number;
   private intervalMs?: number;
   private lastReportAt = Number.NEGATIVE_INFINITY;
+  /** Common Room has answered a request of this token at least once. */
+  private answered = false;
   private lastBoundary?: number;
   /** When the request that gave the lowest Remaining of this interval was sent. */
   private lowSentAt = Number.NEGATIVE_INFINITY;
@@ -208,9 +216,13 @@ export class Pacer {
   /** Go now, or wait `waitMs` (undefined: until an answer says more). */
   private decide(now: number): { go: true } | { go: false; waitMs?: number } {
     this.advance(now);
-    if (!this.enabled || this.limit === undefined || this.remaining === undefined) {
-      return { go: true };
+    if (!this.enabled) return { go: true };
+    if (!this.answered) {
+      const newest = this.inFlight.at(-1);
+      if (newest === undefined || now - newest >= FIRST_ANSWER_WAIT_MS) return { go: true };
+      return { go: false, waitMs: newest + FIRST_ANSWER_WAIT_MS - now };
     }
+    if (this.limit === undefined || this.remaining === undefined) return { go: true };
     const available = this.available();
     if (available < 1) {
       this.pressed = true;
@@ -364,6 +376,7 @@ export class Pacer {
   ): void {
     this.advance(at);
     this.lastReportAt = at;
+    this.answered = true;
     if (report.limit !== undefined) this.limit = report.limit;
     if (report.intervalMs !== undefined) this.intervalMs = report.intervalMs;
     // An answer to a request sent before this interval began speaks of an older one.

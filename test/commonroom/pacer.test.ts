@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
+  FIRST_ANSWER_WAIT_MS,
   MARGIN_DECAY,
   Pacer,
   PacerRefusal,
@@ -40,8 +41,23 @@ const limited = (waitMs: number, intervalMs = 1000, limit = 10) => ({
 });
 
 describe("the pacer", () => {
-  it("lets everything through until Common Room has said anything", async () => {
+  it("before Common Room has answered, sends one request at a time (another after a second)", async () => {
     const pacer = new Pacer({ name: "default" });
+    const probe = await pacer.acquire(far());
+    const held = pacer.acquire(far());
+    expect(await settled(held)).toBe(false);
+    // A slow first answer does not stall everything: after a second, one more goes.
+    await vi.advanceTimersByTimeAsync(FIRST_ANSWER_WAIT_MS);
+    expect(await settled(held)).toBe(true);
+    const next = pacer.acquire(far());
+    expect(await settled(next)).toBe(false);
+    probe.done({ limit: 20, remaining: 19 });
+    expect(await settled(next)).toBe(true);
+  });
+
+  it("lets everything through once an answer came without rate-limit headers", async () => {
+    const pacer = new Pacer({ name: "default" });
+    (await pacer.acquire(far())).done({});
     const permits = await Promise.all(Array.from({ length: 50 }, () => pacer.acquire(far())));
     expect(permits).toHaveLength(50);
     expect(pacer.view()).toBeUndefined();
@@ -49,6 +65,7 @@ describe("the pacer", () => {
 
   it("learns the budget from the headers, less what is in flight", async () => {
     const pacer = new Pacer({ name: "default" });
+    (await pacer.acquire(far())).done({ limit: 20, remaining: 16 });
     const first = await pacer.acquire(far());
     const second = await pacer.acquire(far());
     first.done({ limit: 20, remaining: 15 });
