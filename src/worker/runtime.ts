@@ -186,8 +186,9 @@ export class WorkerRuntime {
         poller.slotFreed = undefined;
         continue;
       }
-      const count = busy ? free : 1;
-      const timeoutMs = busy ? 0 : settings.pollTimeoutMs;
+      const idle = !busy;
+      const count = idle ? 1 : free;
+      const timeoutMs = idle ? settings.pollTimeoutMs : 0;
       const started = Date.now();
       let tasks: PolledTask[];
       try {
@@ -224,9 +225,10 @@ export class WorkerRuntime {
       // Tasks from a poll that ends during a drain are still ours: run them.
       for (const task of tasks) this.launch(poller, task);
       busy = tasks.length > 0;
-      // A server that answers a long poll empty at once (no long-poll support) must not be
-      // polled in a tight loop.
-      if (tasks.length === 0 && timeoutMs > 0 && durationMs < timeoutMs / 2) {
+      // An idle poll that came back empty early (a server without long polls, or
+      // POLL_TIMEOUT=0) must not be repeated in a tight loop. An empty busy poll is not
+      // idle waiting: the long poll follows it at once.
+      if (tasks.length === 0 && idle && (timeoutMs === 0 || durationMs < timeoutMs / 2)) {
         await sleep(settings.pollIntervalMs, this.stopPolling.signal);
       }
     }

@@ -8,7 +8,7 @@ import { ConfigError, type Env } from "../config.js";
  */
 export interface PollerSettings {
   concurrency: number;
-  /** The pause after an empty poll that came back early (a server without long poll). */
+  /** The pause after an idle poll that came back empty early (no long poll, or POLL_TIMEOUT=0). */
   pollIntervalMs: number;
   /** The long-poll wait the server may hold a poll for; Conductor allows at most 5000. */
   pollTimeoutMs: number;
