@@ -21,7 +21,13 @@ import {
 import { CommonRoomError } from "./errors.js";
 import { Pacer, PacerRefusal, type Permit } from "./pacer.js";
 import { readRateReport } from "./rate-report.js";
-import { resolveRetryPolicy, withRetry, type RetryHooks, type RetryPolicy } from "./retry.js";
+import {
+  budgetSpent,
+  resolveRetryPolicy,
+  withRetry,
+  type RetryHooks,
+  type RetryPolicy,
+} from "./retry.js";
 import {
   ActivityList,
   ActivityType,
@@ -608,7 +614,11 @@ export class CommonRoomClient {
     });
   }
 
-  /** Waits for the pacer's go; a hold past the deadline is rate_limited, with no answer. */
+  /**
+   * Waits for the pacer's go. A hold the token's limit stretches past the deadline is
+   * rate_limited, with no answer; one that reaches the deadline before Common Room's first
+   * answer is the budget spent (the request was not sent).
+   */
   private async paced(
     req: Request,
     path: string,
@@ -620,6 +630,8 @@ export class CommonRoomClient {
       return await this.pacer.acquire(deadline, signal);
     } catch (error) {
       if (!(error instanceof PacerRefusal)) throw error;
+      // Held before any verdict on the limit: the budget ran out, not the token's limit.
+      if (error.reason === "deadline") throw budgetSpent(operation);
       if (error.reason === "cancelled") {
         throw classifyTransportError({
           code: "ERR_CANCELED",

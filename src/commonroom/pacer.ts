@@ -67,14 +67,21 @@ export interface PacerOptions {
 export class PacerRefusal extends Error {
   override readonly name = "PacerRefusal";
   constructor(
-    readonly reason: "past_deadline" | "cancelled",
+    /**
+     * past_deadline: the token's budget will not free up before the deadline (a rate limit);
+     * deadline: the deadline came while the pacer was still waiting to hear from Common
+     * Room (no verdict on the limit); cancelled: the caller gave up.
+     */
+    readonly reason: "past_deadline" | "deadline" | "cancelled",
     /** For past_deadline: the time until the pacer expects to release it, in ms. */
     readonly waitMs: number,
   ) {
     super(
       reason === "cancelled"
         ? "the call was cancelled while held by the rate-limit pacer"
-        : `the token's rate-limit budget is spent for another ${waitMs} ms`,
+        : reason === "deadline"
+          ? "the call's deadline came while the pacer waited for Common Room's first answer"
+          : `the token's rate-limit budget is spent for another ${waitMs} ms`,
     );
   }
 }
@@ -214,13 +221,13 @@ export class Pacer {
   // ------------------------------------------------------------------ decisions
 
   /** Go now, or wait `waitMs` (undefined: until an answer says more). */
-  private decide(now: number): { go: true } | { go: false; waitMs?: number } {
+  private decide(now: number): { go: true } | { go: false; waitMs?: number; firstAnswer?: true } {
     this.advance(now);
     if (!this.enabled) return { go: true };
     if (!this.answered) {
       const newest = this.inFlight.at(-1);
       if (newest === undefined || now - newest >= FIRST_ANSWER_WAIT_MS) return { go: true };
-      return { go: false, waitMs: newest + FIRST_ANSWER_WAIT_MS - now };
+      return { go: false, waitMs: newest + FIRST_ANSWER_WAIT_MS - now, firstAnswer: true };
     }
     if (this.limit === undefined || this.remaining === undefined) return { go: true };
     const available = this.available();
@@ -280,14 +287,20 @@ export class Pacer {
       }
       const releaseAt = decision.waitMs === undefined ? undefined : now + decision.waitMs;
       // Those who would still be waiting at their deadline go back now, as after a 429.
+      // Before the first answer nothing is known of the limit: a waiter goes only at its
+      // deadline, and not as rate-limited (the answer may come any moment).
       for (const waiter of [...this.queue]) {
-        const expected = releaseAt ?? this.windowEnd;
+        const expected = decision.firstAnswer ? undefined : (releaseAt ?? this.windowEnd);
         if ((expected !== undefined && expected > waiter.deadline) || now >= waiter.deadline) {
           this.queue.splice(this.queue.indexOf(waiter), 1);
           if (waiter.signal && waiter.onAbort)
             waiter.signal.removeEventListener("abort", waiter.onAbort);
-          const waitMs = Math.max(1, (expected ?? now + (this.intervalMs ?? 1000)) - now);
           this.observer?.onHeld?.({ integration: this.name, heldMs: now - waiter.enqueuedAt });
+          if (decision.firstAnswer) {
+            waiter.reject(new PacerRefusal("deadline", 0));
+            continue;
+          }
+          const waitMs = Math.max(1, (expected ?? now + (this.intervalMs ?? 1000)) - now);
           waiter.reject(new PacerRefusal("past_deadline", Math.ceil(waitMs)));
         }
       }

@@ -175,7 +175,7 @@ async function pause(
 /** details.code of the error thrown instead of a request that the budget left no time for. */
 export const BUDGET_SPENT = "BUDGET_SPENT";
 
-function budgetSpent(operation: string): CommonRoomError {
+export function budgetSpent(operation: string): CommonRoomError {
   return new CommonRoomError({
     kind: "network",
     operation,

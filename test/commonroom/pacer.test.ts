@@ -55,6 +55,25 @@ describe("the pacer", () => {
     expect(await settled(next)).toBe(true);
   });
 
+  it("before the first answer, a held request is not refused as rate-limited: it waits up to its deadline", async () => {
+    const pacer = new Pacer({ name: "default" });
+    const probe = await pacer.acquire(far());
+    const soon = pacer.acquire(Date.now() + 300).catch((e: unknown) => e);
+    const answered = pacer.acquire(Date.now() + 300);
+    // Nothing says the limit is near: no early refusal, though a second would pass 300 ms.
+    expect(await settled(soon)).toBe(false);
+    await vi.advanceTimersByTimeAsync(100);
+    probe.done({ limit: 20, remaining: 19 });
+    expect(await settled(answered)).toBe(true);
+    expect(await soon).not.toBeInstanceOf(PacerRefusal);
+    // And a request whose deadline comes first goes back as the budget spent, not a 429.
+    const pacer2 = new Pacer({ name: "default" });
+    await pacer2.acquire(far());
+    const late = pacer2.acquire(Date.now() + 200).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(await late).toMatchObject({ reason: "deadline" });
+  });
+
   it("lets everything through once an answer came without rate-limit headers", async () => {
     const pacer = new Pacer({ name: "default" });
     (await pacer.acquire(far())).done({});
