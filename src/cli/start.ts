@@ -50,11 +50,17 @@ COMMON_ROOM_INTEGRATIONS_FILE); see .env.example.`,
           { signal: guard.reason, inFlight: service.runtime.inFlight, timeoutMs },
           "draining: polling stopped, finishing tasks in flight",
         );
-        void service.stop(timeoutMs).then(({ unfinished }) => {
+        void service.stop(timeoutMs).then(({ unfinished, pollsUnderWay }) => {
           if (unfinished > 0)
             logger.warn({ unfinished }, "shutdown timeout: some tasks were not finished");
-          else logger.info("drained: every task taken was finished and delivered");
-          resolve(unfinished > 0 || guard.crashed ? EXIT.failed : EXIT.ok);
+          if (pollsUnderWay > 0)
+            logger.warn(
+              { pollsUnderWay },
+              "shutdown timeout: polls still under way; a task one brings returns through Conductor's responseTimeout",
+            );
+          const cutShort = unfinished > 0 || pollsUnderWay > 0;
+          if (!cutShort) logger.info("drained: every task taken was finished and delivered");
+          resolve(cutShort || guard.crashed ? EXIT.failed : EXIT.ok);
         });
       };
       // A signal that came while the service was starting is honoured now.

@@ -1,4 +1,4 @@
-import { orkesConductorClient } from "@io-orkes/conductor-javascript";
+import { orkesConductorClient, type Task, type TaskResult } from "@io-orkes/conductor-javascript";
 import type { Logger } from "../logger.js";
 import { PollError } from "./poll-error.js";
 import type { TaskResultBody } from "./results.js";
@@ -12,18 +12,8 @@ import type { TaskResultBody } from "./results.js";
 
 export type ConductorClient = Awaited<ReturnType<typeof orkesConductorClient>>;
 
-/** The fields of a polled Task the worker reads. */
-export interface PolledTask {
-  taskId: string;
-  workflowInstanceId: string;
-  taskType?: string;
-  taskDefName?: string;
-  inputData?: Record<string, unknown>;
-  retryCount?: number;
-  pollCount?: number;
-  responseTimeoutSeconds?: number;
-  domain?: string;
-}
+/** A Task as the SDK types the wire, with the two ids every polled task carries. */
+export type PolledTask = Task & Required<Pick<Task, "taskId" | "workflowInstanceId">>;
 
 export class ConductorHttpError extends Error {
   override readonly name = "ConductorHttpError";
@@ -129,7 +119,7 @@ export class ConductorGateway {
     workerId: string,
     options: { acceptNextTask: boolean } = { acceptNextTask: true },
   ): Promise<UpdateOutcome> {
-    const body = {
+    const body: TaskResult = {
       ...result,
       taskId: task.taskId,
       workflowInstanceId: task.workflowInstanceId,

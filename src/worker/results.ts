@@ -1,3 +1,4 @@
+import type { TaskResult } from "@io-orkes/conductor-javascript";
 import { isCommonRoomError } from "../commonroom/errors.js";
 import type { TaskOutput } from "../operations/define.js";
 import { BulkFailedError, toTaskError, type TaskError } from "../operations/errors.js";
@@ -7,16 +8,14 @@ import { BulkFailedError, toTaskError, type TaskError } from "../operations/erro
  * output and reason. The error codes are in operations/errors.ts; statuses live here.
  */
 
-export type TaskStatus = "COMPLETED" | "FAILED" | "FAILED_WITH_TERMINAL_ERROR" | "IN_PROGRESS";
+/**
+ * A TaskResult as the SDK types the wire, before the gateway adds the task's ids: status
+ * and output always set. Its logs are the lines Conductor shows in its Logs tab (task-log.ts).
+ */
+export type TaskResultBody = Required<Pick<TaskResult, "status" | "outputData">> &
+  Pick<TaskResult, "reasonForIncompletion" | "callbackAfterSeconds" | "logs">;
 
-export interface TaskResultBody {
-  status: TaskStatus;
-  outputData: Record<string, unknown>;
-  reasonForIncompletion?: string;
-  callbackAfterSeconds?: number;
-  /** Short lines Conductor shows in its Logs tab (see task-log.ts). */
-  logs?: { log: string; createdTime: number }[];
-}
+export type TaskStatus = TaskResultBody["status"];
 
 /** What running an operation gave: its output, or whatever it threw. */
 export type OperationResult = { ok: true; output: TaskOutput } | { ok: false; error: unknown };

@@ -33,6 +33,13 @@ export interface RuntimeObserver {
 
 export type RuntimeState = "created" | "polling" | "draining" | "stopped";
 
+export interface DrainResult {
+  /** Tasks taken and not finished and delivered when the drain's time ran out. */
+  unfinished: number;
+  /** Polls still unanswered when the drain's time ran out. */
+  pollsUnderWay: number;
+}
+
 export interface RuntimeOptions {
   gateway: ConductorGateway;
   operations: readonly Operation[];
@@ -78,6 +85,8 @@ export class WorkerRuntime {
   /** Ends result-delivery retries when a shutdown is cut short. */
   private readonly abandon = new AbortController();
   private readonly delivery: DeliveryPolicy;
+  /** Polls sent and not yet answered: a task they bring is ours, even during a drain. */
+  private pollsUnderWay = 0;
 
   constructor(private readonly options: RuntimeOptions) {
     this.delivery = { ...DEFAULT_DELIVERY, ...options.delivery };
@@ -133,10 +142,12 @@ export class WorkerRuntime {
   /**
    * Stops polling and waits until every task already taken has run and its result has been
    * delivered, or until `timeoutMs`. Polls under way finish first (their tasks are ours), so
-   * this takes up to one long-poll timeout even when idle. Returns how many were cut short.
+   * this takes up to one long-poll timeout even when idle. Returns how many tasks were cut
+   * short, and how many polls were still unanswered (a task one brings is left to Conductor's
+   * responseTimeout).
    */
-  async drain(timeoutMs: number): Promise<{ unfinished: number }> {
-    if (this.state_ === "stopped") return { unfinished: 0 };
+  async drain(timeoutMs: number): Promise<DrainResult> {
+    if (this.state_ === "stopped") return { unfinished: 0, pollsUnderWay: 0 };
     this.state_ = "draining";
     this.stopPolling.abort();
     for (const poller of this.pollers) poller.slotFreed?.();
@@ -150,10 +161,14 @@ export class WorkerRuntime {
     });
     const winner = await Promise.race([everything.then(() => "done" as const), timedOut]);
     clearTimeout(timer);
-    const unfinished = winner === "timeout" ? this.inFlight : 0;
-    if (winner === "timeout") this.abandon.abort();
+    const cutShort = winner === "timeout";
+    const result = {
+      unfinished: cutShort ? this.inFlight : 0,
+      pollsUnderWay: cutShort ? this.pollsUnderWay : 0,
+    };
+    if (cutShort) this.abandon.abort();
     this.state_ = "stopped";
-    return { unfinished };
+    return result;
   }
 
   /** Cuts a drain short: pending deliveries stop retrying (Conductor's responseTimeout recovers). */
@@ -191,6 +206,7 @@ export class WorkerRuntime {
       const timeoutMs = idle ? settings.pollTimeoutMs : 0;
       const started = Date.now();
       let tasks: PolledTask[];
+      this.pollsUnderWay++;
       try {
         tasks = await this.options.gateway.batchPoll(taskType, {
           workerId: settings.workerId,
@@ -201,6 +217,7 @@ export class WorkerRuntime {
         failures = 0;
         this.options.reachability?.pollSucceeded();
       } catch (error) {
+        this.pollsUnderWay--;
         failures++;
         busy = false;
         const message = error instanceof Error ? error.message : String(error);
@@ -220,6 +237,7 @@ export class WorkerRuntime {
         await sleep(backoff, this.stopPolling.signal);
         continue;
       }
+      this.pollsUnderWay--;
       const durationMs = Date.now() - started;
       this.options.observer?.onPoll?.({ taskType, received: tasks.length, durationMs });
       // Tasks from a poll that ends during a drain are still ours: run them.

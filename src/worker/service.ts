@@ -9,7 +9,7 @@ import type { DeliveryPolicy } from "./delivery.js";
 import { startHealthServer, type HealthServer } from "./http.js";
 import { Integrations } from "./integrations.js";
 import { WorkerMetrics } from "./metrics.js";
-import { WorkerRuntime } from "./runtime.js";
+import { WorkerRuntime, type DrainResult } from "./runtime.js";
 
 export interface ServiceOptions {
   config: Config;
@@ -29,7 +29,7 @@ export interface Service {
   /** The webhook listener, when COMMON_ROOM_WEBHOOKS_FILE turns it on. */
   webhooks?: WebhookListener;
   /** Drains (see WorkerRuntime.drain), then closes the endpoints and the Conductor client. */
-  stop(timeoutMs?: number): Promise<{ unfinished: number }>;
+  stop(timeoutMs?: number): Promise<DrainResult>;
 }
 
 /** Serves /healthz, /readyz, /metrics, connects to Conductor and starts polling. */

@@ -2,21 +2,19 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { operations, taskTypeOf } from "../../src/operations/index.js";
 import { packageRoot } from "../../src/package-root.js";
-import { startStack, type Cleanups } from "./stack.js";
+import { cleanupAfterAll } from "../support/cleanups.js";
+import { startStage, type Stage } from "./stage.js";
 import { runCli } from "./worker-process.js";
 
 /** What every command answers before it does any work: --help, --version, usage errors. */
 
-const cleanups: Cleanups = [];
-let stack: Awaited<ReturnType<typeof startStack>>;
+const cleanup = cleanupAfterAll();
+let stack: Stage;
 beforeAll(async () => {
-  stack = await startStack(cleanups, { token: "cli-basics-token-77" });
-});
-afterAll(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  stack = await startStage(cleanup, { token: "cli-basics-token-77" });
 });
 
 async function run(args: string[], env: Record<string, string> = {}, stdin?: string) {
@@ -38,7 +36,7 @@ describe("--help and --version", () => {
     }
     // Neither polled nor registered anything.
     expect(stack.conductor.requests).toEqual([]);
-    expect(stack.conductor.taskDefs.size).toBe(0);
+    expect(await stack.conductor.getTaskDef("common_room_get_tag")).toBeUndefined();
   });
 
   it("--help alone lists the commands; no command at all is a usage error", async () => {

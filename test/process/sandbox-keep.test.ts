@@ -1,8 +1,9 @@
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { until } from "../support/until.js";
-import { CHECKOUT, startInCheckout, type Cleanups } from "./stack.js";
+import { cleanupAfterEach } from "../support/cleanups.js";
+import { CHECKOUT, startInCheckout } from "./in-checkout.js";
 import { runCli } from "./worker-process.js";
 
 /**
@@ -10,12 +11,9 @@ import { runCli } from "./worker-process.js";
  * environment block is enough for `call`, and SIGTERM to npm drains the worker and stops it.
  */
 
-const cleanups: Cleanups = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanup = cleanupAfterEach();
 
-const start = (command: string, args: string[]) => startInCheckout(cleanups, command, args);
+const start = (command: string, args: string[]) => startInCheckout(cleanup, command, args);
 
 /** The `export NAME=value` lines the sandbox prints, as an environment. */
 function pastedEnv(output: string): Record<string, string> {
@@ -76,7 +74,7 @@ describe("npm run sandbox -- --keep", () => {
   it("--port that is taken says so plainly", async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
-    cleanups.push(() => new Promise((resolve) => blocker.close(resolve)));
+    cleanup(() => new Promise((resolve) => blocker.close(resolve)));
     const port = (blocker.address() as { port: number }).port;
     const sandbox = start(process.execPath, [
       join(CHECKOUT, "dist", "dev", "sandbox.js"),

@@ -1,10 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { freePort } from "../../dev/free-port.js";
 import { startWorkflow } from "../support/conductor-rest.js";
 import { cleanupAfterEach } from "../support/cleanups.js";
 import { until } from "../support/until.js";
-import { startStage, startWorker } from "./stage.js";
-import { runCli } from "./worker-process.js";
+import { callsUnderWay, startStage, startWorker } from "./stage.js";
 
 /**
  * SIGTERM with several tasks in flight: polling stops, /readyz turns 503, every task taken
@@ -15,13 +13,8 @@ const TOKEN = "shutdown-test-token-91";
 const cleanup = cleanupAfterEach();
 
 /** Conductor with the TaskDefs and example workflows registered by `register`. */
-async function setup(latencyMs: number) {
-  const httpPort = await freePort();
-  const stage = await startStage(cleanup, { token: TOKEN, latencyMs, httpPort });
-  const register = runCli(["register", "--examples"], stage.env);
-  expect(await register.exited, register.output.join("")).toBe(0);
-  return { ...stage, httpPort };
-}
+const setup = (latencyMs: number) =>
+  startStage(cleanup, { token: TOKEN, latencyMs, register: true });
 
 const startReports = (conductorUrl: string, count: number) =>
   Promise.all(
@@ -87,14 +80,10 @@ describe("graceful shutdown", () => {
   });
 
   it("SHUTDOWN_TIMEOUT_MS cuts the drain short when a task outlasts it", async () => {
-    const { conductor, env } = await setup(8000);
+    const { conductor, sim, env } = await setup(8000);
     const worker = await startWorker(cleanup, { ...env, SHUTDOWN_TIMEOUT_MS: "500" });
-    const [id] = await startReports(conductor.url, 1);
-    await until(
-      async () => (await conductor.getWorkflow(id!))?.tasks[0]?.status === "IN_PROGRESS",
-      10_000,
-      "a task in flight",
-    );
+    await startReports(conductor.url, 1);
+    await callsUnderWay(sim, 1);
     const stoppedAt = Date.now();
     worker.child.kill("SIGTERM");
     expect(await worker.exited).toBe(1);

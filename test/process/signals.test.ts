@@ -1,16 +1,13 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
-import { startConductorServer, type ConductorServer } from "../../dev/conductor/index.js";
+import { describe, expect, it } from "vitest";
+import { startConductorServer } from "../../dev/conductor/index.js";
 import { createCommonRoomSimulator, startCommonRoomServer } from "../../dev/commonroom/index.js";
 import { until } from "../support/until.js";
-import {
-  startInCheckout,
-  startStack,
-  startWorkflows,
-  tasksInFlight,
-  type Cleanups,
-} from "./stack.js";
+import { cleanupAfterEach } from "../support/cleanups.js";
+import { startWorkflow } from "../support/conductor-rest.js";
+import { startInCheckout } from "./in-checkout.js";
+import { callsUnderWay, startStage, type Stage } from "./stage.js";
 import { runCli, type WorkerProcess } from "./worker-process.js";
 
 /**
@@ -20,18 +17,19 @@ import { runCli, type WorkerProcess } from "./worker-process.js";
  */
 
 const TOKEN = "signals-test-token-31";
-const cleanups: Cleanups = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanup = cleanupAfterEach();
 
 const setup = (latencyMs: number) =>
-  startStack(cleanups, { token: TOKEN, latencyMs, register: true });
+  startStage(cleanup, { token: TOKEN, latencyMs, register: true });
 
-async function oneTaskInFlight(conductor: ConductorServer): Promise<string> {
-  const ids = await startWorkflows(conductor, "common_room_segment_report", [{ segmentId: 201 }]);
-  await tasksInFlight(conductor, ids);
-  return ids[0]!;
+async function oneTaskInFlight({ conductor, sim }: Stage): Promise<string> {
+  const id = await startWorkflow(conductor.url, "common_room_segment_report", { segmentId: 201 });
+  await callsUnderWay(sim, 1);
+  return id;
+}
+
+async function firstTaskStatus({ conductor }: Stage, id: string) {
+  return (await conductor.getWorkflow(id))?.tasks[0]?.status;
 }
 
 /** The worker's pid, from its log lines (npm start runs it as a child of npm). */
@@ -51,33 +49,35 @@ function alive(pid: number): boolean {
 
 describe("SIGTERM to npm start", () => {
   it("drains exactly like SIGTERM to the worker: the task in flight completes, npm exits 0, no orphan", async () => {
-    const { conductor, env } = await setup(1500);
-    const run = startInCheckout(cleanups, "npm", ["start"], env);
+    const stage = await setup(1500);
+    const { env } = stage;
+    const run = startInCheckout(cleanup, "npm", ["start"], env);
     await until(() => run.output().includes('"msg":"polling Conductor"'), 20_000, "polling");
     const pid = workerPid(run.output());
     expect(pid).not.toBe(run.child.pid);
 
-    const id = await oneTaskInFlight(conductor);
+    const id = await oneTaskInFlight(stage);
     run.child.kill("SIGTERM");
     expect(await run.exited).toBe(0);
     expect(run.output()).toContain("draining");
     expect(run.output()).toContain("drained: every task taken was finished and delivered");
-    expect(conductor.getWorkflow(id)?.tasks[0]?.status).toBe("COMPLETED");
+    expect(await firstTaskStatus(stage, id)).toBe("COMPLETED");
     expect(alive(pid)).toBe(false);
   }, 40_000);
 
   it("one Ctrl-C, delivered by the terminal and forwarded by npm, is one stop request, not two", async () => {
-    const { conductor, env } = await setup(1500);
-    const run = startInCheckout(cleanups, "npm", ["start"], env);
+    const stage = await setup(1500);
+    const { env } = stage;
+    const run = startInCheckout(cleanup, "npm", ["start"], env);
     await until(() => run.output().includes('"msg":"polling Conductor"'), 20_000, "polling");
     const pid = workerPid(run.output());
-    const id = await oneTaskInFlight(conductor);
+    const id = await oneTaskInFlight(stage);
     // A terminal sends SIGINT to its whole foreground group: npm and the worker both.
     process.kill(pid, "SIGINT");
     run.child.kill("SIGINT");
     expect(await run.exited).toBe(0);
     expect(run.output()).not.toContain("second signal");
-    expect(conductor.getWorkflow(id)?.tasks[0]?.status).toBe("COMPLETED");
+    expect(await firstTaskStatus(stage, id)).toBe("COMPLETED");
   }, 40_000);
 });
 
@@ -103,7 +103,7 @@ process.on = (event, listener) => {
 describe("every command handles SIGTERM from its first moment", () => {
   it("start: a SIGTERM while the worker is still loading stops it cleanly before any poll", async () => {
     const conductor = await startConductorServer();
-    cleanups.push(() => conductor.close());
+    cleanup(() => conductor.close());
     const worker = runCli(
       ["start"],
       {
@@ -123,7 +123,7 @@ describe("every command handles SIGTERM from its first moment", () => {
   it("call: SIGTERM while Common Room is answering ends it at once with 143 and says so", async () => {
     const sim = createCommonRoomSimulator({ tokens: [TOKEN], latencyMs: 10_000 });
     const simServer = await startCommonRoomServer(sim, { port: 0 });
-    cleanups.push(() => simServer.close());
+    cleanup(() => simServer.close());
     const call = runCli(["call", "get_segments"], {
       COMMON_ROOM_API_URL: simServer.url,
       COMMON_ROOM_API_TOKEN: TOKEN,
@@ -142,7 +142,7 @@ describe("every command handles SIGTERM from its first moment", () => {
   it("register: SIGINT while Conductor does not answer ends it with 130", async () => {
     const silent: Server = createServer(() => undefined); // accepts, never answers
     await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
-    cleanups.push(
+    cleanup(
       () =>
         new Promise<void>((resolve) => {
           silent.closeAllConnections();
@@ -166,15 +166,16 @@ describe("a crash inside a running worker", () => {
   )}`;
 
   it("is logged with its stack, drains the task in flight, and exits 1", async () => {
-    const { conductor, env } = await setup(1500);
+    const stage = await setup(1500);
+    const { env } = stage;
     const worker: WorkerProcess = runCli(["start"], env, {
       nodeArgs: ["--import", CRASH_ON_SIGUSR2],
     });
-    cleanups.push(async () => {
+    cleanup(async () => {
       if (worker.child.exitCode === null) worker.child.kill("SIGKILL");
     });
     await worker.waitForOutput('"msg":"polling Conductor"');
-    const id = await oneTaskInFlight(conductor);
+    const id = await oneTaskInFlight(stage);
     worker.child.kill("SIGUSR2");
     expect(await worker.exited).toBe(1);
     const lines = worker.output
@@ -188,6 +189,6 @@ describe("a crash inside a running worker", () => {
     expect(
       lines.some((l) => l.msg === "drained: every task taken was finished and delivered"),
     ).toBe(true);
-    expect(conductor.getWorkflow(id)?.tasks[0]?.status).toBe("COMPLETED");
+    expect(await firstTaskStatus(stage, id)).toBe("COMPLETED");
   }, 30_000);
 });

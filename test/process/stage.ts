@@ -8,8 +8,10 @@ import {
   startCommonRoomServer,
   type CommonRoomSimulator,
 } from "../../dev/commonroom/index.js";
+import { freePort } from "../../dev/free-port.js";
 import type { Cleanups } from "../support/cleanups.js";
 import { startConductorUnderTest, type ConductorUnderTest } from "../support/conductor.js";
+import { until } from "../support/until.js";
 import { runCli, type WorkerProcess } from "./worker-process.js";
 
 /** What `commonroom-worker start` needs to reach both servers, and nothing of the shell's. */
@@ -33,24 +35,44 @@ export interface Stage {
   conductor: ConductorUnderTest;
   sim: CommonRoomSimulator;
   env: Record<string, string>;
+  /** The worker's /healthz, /readyz and /metrics port. */
+  httpPort: number;
 }
 
+/**
+ * With `register`, the TaskDefs and example workflows are registered as an operator does,
+ * with `commonroom-worker register --examples`.
+ */
 export async function startStage(
   cleanup: Cleanups,
-  options: { token: string; latencyMs?: number; httpPort?: number },
+  options: { token: string; latencyMs?: number; register?: boolean },
 ): Promise<Stage> {
   const conductor = await startConductorUnderTest({ sweepIntervalMs: 50 });
   cleanup(() => conductor.close());
   const sim = createCommonRoomSimulator({ tokens: [options.token], latencyMs: options.latencyMs });
   const simServer = await startCommonRoomServer(sim, { port: 0 });
   cleanup(() => simServer.close());
+  const httpPort = await freePort();
   const env = workerEnv({
     conductorUrl: conductor.url,
     commonRoomUrl: simServer.url,
     token: options.token,
-    httpPort: options.httpPort,
+    httpPort,
   });
-  return { conductor, sim, env };
+  if (options.register) {
+    const register = runCli(["register", "--examples"], env);
+    if ((await register.exited) !== 0)
+      throw new Error(`register failed: ${register.output.join("")}`);
+  }
+  return { conductor, sim, env, httpPort };
+}
+
+/**
+ * Waits until Common Room has `count` calls: the worker really holds those tasks. (A real
+ * server marks a task IN_PROGRESS before its poll answer reaches the worker.)
+ */
+export function callsUnderWay(sim: CommonRoomSimulator, count: number): Promise<void> {
+  return until(() => sim.requests.length >= count, 10_000, `${count} Common Room call(s)`);
 }
 
 /** `start` in its own process, resolved once it polls; killed after the test if still up. */

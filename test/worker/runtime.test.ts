@@ -421,7 +421,7 @@ describe("lifecycle", () => {
     const drained = runtime.drain(10_000);
     expect(runtime.state).toBe("draining");
     held.release(2);
-    expect(await drained).toEqual({ unfinished: 0 });
+    expect(await drained).toEqual({ unfinished: 0, pollsUnderWay: 0 });
     expect(runtime.state).toBe("stopped");
 
     expect(held.finished).toBe(2);
@@ -446,13 +446,32 @@ describe("lifecycle", () => {
     );
     await until(() => seen.retries.length === 1, 5000, "a delivery retry pending");
 
-    expect(await runtime.drain(200)).toEqual({ unfinished: 1 });
+    expect(await runtime.drain(200)).toMatchObject({ unfinished: 1 });
     expect(runtime.state).toBe("stopped");
     await until(() => seen.giveUps.length > 0, 5000, "the delivery given up");
     expect(seen.giveUps).toEqual(["shutdown"]);
     await until(() => runtime.inFlight === 0, 5000, "the slot freed");
     // Conductor gets the task back through its responseTimeout.
     expect(server.getWorkflow(workflowId!)?.tasks[0]?.status).toBe("IN_PROGRESS");
+  });
+
+  it("drain whose time runs out during a long poll says the poll is still under way", async () => {
+    // Conductor holds each poll for 1.5 s: whatever it brings comes after the drain's time.
+    const arrivals: number[] = [];
+    const server = await startScriptedServer(async (request) => {
+      if (request.path.startsWith("/api/tasks/poll/")) {
+        arrivals.push(Date.now());
+        await pause(1500);
+      }
+      return { status: 200, body: "[]" };
+    });
+    cleanup(() => server.close());
+    const held = new HeldOperation("slow_poll");
+    const { runtime } = await startRuntime(server.url, [held], {
+      CONDUCTOR_WORKER_ALL_POLL_TIMEOUT: "2000",
+    });
+    await until(() => arrivals.length === 1, 5000, "a long poll under way");
+    expect(await runtime.drain(100)).toEqual({ unfinished: 0, pollsUnderWay: 1 });
   });
 
   it("starts once; a drain of a stopped runtime returns at once with nothing unfinished", async () => {
@@ -464,10 +483,10 @@ describe("lifecycle", () => {
     expect(() => runtime.start()).toThrow("cannot start a runtime that is polling");
 
     await until(() => held.running === 1, 5000, "the task running");
-    expect(await runtime.drain(100)).toEqual({ unfinished: 1 });
+    expect(await runtime.drain(100)).toMatchObject({ unfinished: 1 });
     // The task still runs, but a stopped runtime has let it go: no second wait for it.
     const again = await Promise.race([runtime.drain(60_000), pause(5000).then(() => "waited")]);
-    expect(again).toEqual({ unfinished: 0 });
+    expect(again).toEqual({ unfinished: 0, pollsUnderWay: 0 });
     expect(runtime.state).toBe("stopped");
     expect(() => runtime.start()).toThrow("cannot start a runtime that is stopped");
   });
