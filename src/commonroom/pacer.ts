@@ -26,7 +26,9 @@
  * - A view of the budget with no known end expires: past one interval (or a minute) with no
  *   answer, the pacer forgets it and lets requests through until Common Room speaks again.
  * A request that would be held past its deadline is refused at once, so the task can be
- * handed back to Conductor instead of waiting in vain.
+ * handed back to Conductor instead of waiting in vain. Before the first answer there is no
+ * verdict on the limit: a held request waits up to its deadline and then counts as the
+ * budget spent.
  */
 
 import { sleep } from "../sleep.js";
