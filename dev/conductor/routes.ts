@@ -89,7 +89,8 @@ export function conductorRoutes({ store, decider, execution, options }: RouteDep
         domain: req.query.get("domain") || undefined,
         count: intParam(req.query, "count", 1),
         timeoutMs: intParam(req.query, "timeout", 100),
-        abort: req.abort,
+        // No abort: like the real server, a long poll whose client went away keeps waiting
+        // and may hand a task to nobody (Conductor's responseTimeout recovers it).
       });
       return tasks.length > 0 ? json(tasks) : emptyPoll();
     }),
@@ -100,7 +101,6 @@ export function conductorRoutes({ store, decider, execution, options }: RouteDep
         domain: req.query.get("domain") || undefined,
         count: 1,
         timeoutMs: 100,
-        abort: req.abort,
       });
       return task ? json(task) : empty(204);
     }),

@@ -14,6 +14,11 @@ import { startConductorUnderTest, type ConductorUnderTest } from "../support/con
 import { until } from "../support/until.js";
 import { runCli, type WorkerProcess } from "./worker-process.js";
 
+/** The workers' long poll here: short, so a drain or a test's end waits little for it. */
+const POLL_TIMEOUT_MS = 1000;
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** What `commonroom-worker start` needs to reach both servers, and nothing of the shell's. */
 export function workerEnv(options: {
   conductorUrl: string;
@@ -27,7 +32,7 @@ export function workerEnv(options: {
     COMMON_ROOM_API_TOKEN: options.token,
     COMMON_ROOM_DESTINATION_SOURCE_ID: "1001",
     WORKER_HTTP_PORT: String(options.httpPort ?? 0),
-    CONDUCTOR_WORKER_ALL_POLL_TIMEOUT: "1000",
+    CONDUCTOR_WORKER_ALL_POLL_TIMEOUT: String(POLL_TIMEOUT_MS),
   };
 }
 
@@ -49,6 +54,9 @@ export async function startStage(
 ): Promise<Stage> {
   const conductor = await startConductorUnderTest({ sweepIntervalMs: 50 });
   cleanup(() => conductor.close());
+  // The real server outlives the test, and a long poll keeps waiting on it after its worker
+  // is gone: it would take the next test's task and hand it to nobody. Let it run out.
+  if (conductor.kind !== "dev") cleanup(() => pause(POLL_TIMEOUT_MS + 500));
   const sim = createCommonRoomSimulator({ tokens: [options.token], latencyMs: options.latencyMs });
   const simServer = await startCommonRoomServer(sim, { port: 0 });
   cleanup(() => simServer.close());

@@ -105,6 +105,29 @@ describe("batch poll", () => {
     expect(elapsed).toBeLessThan(3500); // generous: the timeout was 5000
   });
 
+  it("a long poll whose client went away still takes a task queued during it, as the real server does", async () => {
+    await registerSequence(server, "wf", [{ name: "orphaned" }]);
+    const gone = new AbortController();
+    const poll = fetch(
+      `${server.url}/api/tasks/poll/batch/orphaned?count=1&timeout=2000&workerid=dead`,
+      {
+        signal: gone.signal,
+      },
+    ).catch(() => undefined);
+    await sleep(200);
+    gone.abort();
+    await poll;
+    await sleep(100);
+    const workflowId = await startWorkflow(server, "wf");
+    await sleep(300);
+    // Handed to the vanished poll: IN_PROGRESS for "dead", and nothing left for the next one.
+    expect(server.getWorkflow(workflowId)?.tasks[0]).toMatchObject({
+      status: "IN_PROGRESS",
+      workerId: "dead",
+    });
+    expect((await pollBatch(server, "orphaned", "count=1&timeout=0&workerid=w")).json).toEqual([]);
+  });
+
   it("keeps per-domain queues apart and records poll data per worker", async () => {
     await registerSequence(server, "wf", [{ name: "dom" }]);
     const workflowId = await startWorkflow(server, "wf", {}, { taskToDomain: { dom: "blue" } });
