@@ -32,8 +32,6 @@ export interface PollRequest {
   workerId?: string;
   count: number;
   timeoutMs: number;
-  /** Fires when the client went away or the server closes: stop waiting, hand out nothing more. */
-  abort?: AbortSignal;
 }
 
 const REDIS_GATHER_MS = 2;
@@ -55,13 +53,15 @@ export class Execution {
   async poll(request: PollRequest): Promise<Task[]> {
     if (request.timeoutMs > MAX_POLL_TIMEOUT_MS)
       throw badRequest("Long Poll Timeout value cannot be more than 5 seconds");
-    const { taskType, domain, workerId, count, abort } = request;
+    // A poll whose client went away runs to its end, as on the real server: it may hand a
+    // task to nobody (Conductor's responseTimeout recovers it).
+    const { taskType, domain, workerId, count } = request;
     this.store.recordPoll(taskType, domain, workerId);
     const queueName = queueNameOf(taskType, domain);
     const deadline = Date.now() + Math.max(0, request.timeoutMs);
     const out: Task[] = [];
     for (;;) {
-      if (abort?.aborted || this.queues.isClosed) break;
+      if (this.queues.isClosed) break;
       this.handOut(queueName, count, workerId, out);
       const left = deadline - Date.now();
       if (out.length > 0 && out.length < count && this.queueKind === "redis") {
@@ -70,7 +70,7 @@ export class Execution {
         break;
       }
       if (out.length >= count || left <= 0) break;
-      await this.queues.waitForMessages(queueName, left, abort);
+      await this.queues.waitForMessages(queueName, left);
     }
     return out.map(taskJson);
   }

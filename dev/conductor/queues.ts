@@ -61,10 +61,10 @@ export class TaskQueues {
 
   /**
    * Resolves when something may have become pollable in the queue: a push, the next delayed
-   * message's visibility time, `abort`, close(), or `maxWaitMs` elapsed, whichever comes first.
+   * message's visibility time, close(), or `maxWaitMs` elapsed, whichever comes first.
    */
-  waitForMessages(queueName: string, maxWaitMs: number, abort?: AbortSignal): Promise<void> {
-    if (this.closed || abort?.aborted) return Promise.resolve();
+  waitForMessages(queueName: string, maxWaitMs: number): Promise<void> {
+    if (this.closed) return Promise.resolve();
     return new Promise((resolve) => {
       const next = this.nextVisibleAt(queueName);
       const untilNext = next === undefined ? Infinity : Math.max(1, next - Date.now());
@@ -77,12 +77,10 @@ export class TaskQueues {
       const done = () => {
         clearTimeout(timer);
         waiters.delete(done);
-        abort?.removeEventListener("abort", done);
         resolve();
       };
       const timer = setTimeout(done, Math.max(0, Math.min(maxWaitMs, untilNext)));
       waiters.add(done);
-      abort?.addEventListener("abort", done, { once: true });
     });
   }
 

@@ -15,8 +15,6 @@ export interface RouteRequest {
   params: string[];
   query: URLSearchParams;
   rawBody: string;
-  /** Aborted when the client disconnects or the server shuts down. */
-  abort: AbortSignal;
 }
 
 export interface Route {
@@ -89,8 +87,6 @@ export function conductorRoutes({ store, decider, execution, options }: RouteDep
         domain: req.query.get("domain") || undefined,
         count: intParam(req.query, "count", 1),
         timeoutMs: intParam(req.query, "timeout", 100),
-        // No abort: like the real server, a long poll whose client went away keeps waiting
-        // and may hand a task to nobody (Conductor's responseTimeout recovers it).
       });
       return tasks.length > 0 ? json(tasks) : emptyPoll();
     }),

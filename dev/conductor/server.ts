@@ -56,7 +56,7 @@ export async function startConductorServer(
     decider.sweep(lastSweep);
   };
 
-  async function dispatch(req: IncomingMessage, url: URL, abort: AbortSignal): Promise<Reply> {
+  async function dispatch(req: IncomingMessage, url: URL): Promise<Reply> {
     const method = req.method ?? "GET";
     const path = url.pathname.replace(/\/+$/, "") || "/";
     const rawBody = await readBody(req);
@@ -93,7 +93,6 @@ export async function startConductorServer(
         params: match.slice(1),
         query: url.searchParams,
         rawBody,
-        abort,
       });
     }
     if (pathMatched) throw new ConductorError(405, `Request method '${method}' is not supported`);
@@ -103,10 +102,6 @@ export async function startConductorServer(
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const at = Date.now();
     const url = new URL(req.url ?? "/", `http://${HOST}`);
-    const abort = new AbortController();
-    res.on("close", () => {
-      if (!res.writableFinished) abort.abort();
-    });
     res.on("finish", () => {
       requests.push({
         method: req.method ?? "GET",
@@ -118,7 +113,7 @@ export async function startConductorServer(
     });
     let reply: Reply;
     try {
-      reply = await dispatch(req, url, abort.signal);
+      reply = await dispatch(req, url);
     } catch (error) {
       const failure =
         error instanceof ConductorError
