@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { coreOf, elementOf, isRecord, optionFor } from "./schema-walk.js";
+import { coreOf, elementOf, isRecord, optionFor, ownValue, setOwn } from "./schema-walk.js";
 
 /**
  * Conductor resolves `"x": "${workflow.input.x}"` to null when the caller left x out, and
@@ -21,18 +21,20 @@ function objectWithoutNulls(
 ): Record<string, unknown> {
   const shape = schema.shape as Record<string, z.ZodTypeAny>;
   const out: Record<string, unknown> = {};
+  // Keys are the caller's: `constructor` must not find the shape's prototype member, nor
+  // `__proto__` replace the copy's prototype.
   for (const [key, field] of Object.entries(value)) {
-    const fieldSchema = shape[key];
+    const fieldSchema = ownValue(shape, key) as z.ZodTypeAny | undefined;
     if (!fieldSchema) {
-      out[key] = field;
+      setOwn(out, key, field);
       continue;
     }
     if (field === null) {
       const absent = fieldSchema.isOptional() && (topLevel || !fieldSchema.isNullable());
-      if (!absent) out[key] = null;
+      if (!absent) setOwn(out, key, null);
       continue;
     }
-    out[key] = withoutNulls(fieldSchema, field);
+    setOwn(out, key, withoutNulls(fieldSchema, field));
   }
   return out;
 }

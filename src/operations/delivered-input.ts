@@ -30,24 +30,38 @@ export function prepareInput(
       issues.push({ path: key, message: `not an input of this task; did you mean \`${meant}\`?` });
     } else ignored.push(key);
   }
-  issues.push(...oversizedStrings(input, ""));
+  issues.push(...oversizedStrings(input));
   if (issues.length > 0) throw new InvalidInputError(issues);
   if (ignored.length > 0)
     logger?.debug({ ignored }, "task input keys this operation does not take");
   return dropAbsentNulls(operation.input, input);
 }
 
-/** Every string at any depth longer than MAX_STRING_LENGTH, by its path. */
-function oversizedStrings(value: unknown, path: string): InputIssue[] {
-  if (typeof value === "string") {
-    return value.length > MAX_STRING_LENGTH
-      ? [{ path, message: `must be at most ${MAX_STRING_LENGTH} characters (got ${value.length})` }]
-      : [];
+/**
+ * Every string at any depth longer than MAX_STRING_LENGTH, by its path. A walk with its own
+ * stack, not recursion: an input nested thousands of levels deep is still only looked at.
+ */
+function oversizedStrings(input: unknown): InputIssue[] {
+  const issues: InputIssue[] = [];
+  const pending: { value: unknown; path: string }[] = [{ value: input, path: "" }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const { value, path } = next;
+    if (typeof value === "string") {
+      if (value.length > MAX_STRING_LENGTH)
+        issues.push({
+          path,
+          message: `must be at most ${MAX_STRING_LENGTH} characters (got ${value.length})`,
+        });
+      continue;
+    }
+    const entries = Array.isArray(value)
+      ? value.map((v, i) => [String(i), v] as const)
+      : isRecord(value)
+        ? Object.entries(value)
+        : [];
+    // Reversed onto the stack, so issues come out in the input's own order.
+    for (const [key, v] of entries.reverse())
+      pending.push({ value: v, path: path ? `${path}.${key}` : key });
   }
-  const entries = Array.isArray(value)
-    ? value.map((v, i) => [String(i), v] as const)
-    : isRecord(value)
-      ? Object.entries(value)
-      : [];
-  return entries.flatMap(([key, v]) => oversizedStrings(v, path ? `${path}.${key}` : key));
+  return issues;
 }

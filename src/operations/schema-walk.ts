@@ -30,7 +30,8 @@ export function elementOf(list: z.ZodArray<z.ZodTypeAny>): z.ZodTypeAny {
 export function optionFor(union: z.ZodTypeAny, value: unknown): z.ZodTypeAny | undefined {
   if (union instanceof z.ZodDiscriminatedUnion) {
     if (!isRecord(value)) return undefined;
-    return union.optionsMap.get(value[union.discriminator] as never) as z.ZodTypeAny | undefined;
+    return union.optionsMap.get(ownValue(value, union.discriminator) as never) as
+      z.ZodTypeAny | undefined;
   }
   if (union instanceof z.ZodUnion) {
     const options = union.options as z.ZodTypeAny[];
@@ -52,4 +53,22 @@ function kindOfValue(value: unknown): string {
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * `record[key]` when `record` itself holds `key`: a key that came in a task input
+ * (`constructor`, `toString`, `__proto__`) never finds a member of Object.prototype.
+ */
+export function ownValue(record: object, key: string): unknown {
+  return Object.hasOwn(record, key) ? (record as Record<string, unknown>)[key] : undefined;
+}
+
+/** Sets an own, plain data property, even for the key `__proto__` (which `=` would not). */
+export function setOwn(record: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(record, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
 }
