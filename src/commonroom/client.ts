@@ -545,7 +545,8 @@ export class CommonRoomClient {
       trace?.onRequest?.({
         method,
         api: req.api ?? "v1",
-        path: decodedPath(req.path),
+        // A private path (the email of Anonymize Contact) is shown by its template only.
+        path: req.shownPath ?? decodedPath(req.path),
         httpStatus,
         durationMs,
       });
