@@ -66,8 +66,42 @@ export class ConductorGateway {
   /** The SDK client's base URL, e.g. http://conductor:8080 (its routes add /api). */
   private readonly baseUrl: string;
 
-  constructor(private readonly client: ConductorClient) {
+  /** A reconnection under way, shared by every delivery that met the same refusal. */
+  private reconnecting?: Promise<void>;
+
+  /**
+   * `reconnect` builds a client with a token of its own (Orkes key auth); without it (OSS,
+   * no credentials) a refused token cannot be renewed.
+   */
+  constructor(
+    private client: ConductorClient,
+    private readonly reconnect?: () => Promise<ConductorClient>,
+  ) {
     this.baseUrl = client.getConfig().baseUrl ?? "";
+  }
+
+  /**
+   * After a 401 or 403 that the SDK did not answer with a new token itself (it renews only
+   * when the body says EXPIRED_TOKEN or INVALID_TOKEN, and not while its own refresh is
+   * backing off): a new client, so a new token. False when there is no way to renew.
+   */
+  async reauthenticate(): Promise<boolean> {
+    if (!this.reconnect) return false;
+    this.reconnecting ??= this.reconnect()
+      .then((fresh) => {
+        this.client.stopBackgroundRefresh();
+        this.client = fresh;
+      })
+      .finally(() => {
+        this.reconnecting = undefined;
+      });
+    await this.reconnecting;
+    return true;
+  }
+
+  /** Stops the current client's background token refresh. */
+  close(): void {
+    this.client.stopBackgroundRefresh();
   }
 
   /**

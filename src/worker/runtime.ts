@@ -274,6 +274,8 @@ export class WorkerRuntime {
   private async runSlot(poller: Poller, first: PolledTask): Promise<void> {
     let task: PolledTask | undefined = first;
     while (task) {
+      // Its response timeout counts from now: when Conductor handed it over.
+      const handedAt = Date.now();
       const log = this.options.logger.child({
         workflowInstanceId: task.workflowInstanceId,
         taskId: task.taskId,
@@ -286,6 +288,7 @@ export class WorkerRuntime {
         task,
         taskType: poller.taskType,
         result: classified.result,
+        handedAt,
         workerId: poller.settings.workerId,
         acceptNextTask: this.polling,
         policy: this.delivery,

@@ -67,16 +67,22 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     );
   }
 
-  const client = await connectConductor({
+  const connection = {
     serverUrl: config.conductor.serverUrl,
     authKey: config.conductor.authKey,
     authSecret: config.conductor.authSecret,
     // One long poll per task type, plus room for result updates beside them.
     maxConnections: ops.length * 2 + 8,
     logger,
-  });
+  };
+  const client = await connectConductor(connection);
+  // With key auth, a refused token is renewed by connecting again (a new token).
+  const gateway = new ConductorGateway(
+    client,
+    connection.authKey && connection.authSecret ? () => connectConductor(connection) : undefined,
+  );
   const runtime = new WorkerRuntime({
-    gateway: new ConductorGateway(client),
+    gateway,
     operations: ops,
     taskPrefix: config.taskPrefix,
     integrations: new Integrations(config, {
@@ -111,6 +117,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       // Deliveries in flight still need the Conductor client: both drain before it closes.
       const [result] = await Promise.all([runtime.drain(timeoutMs), webhooks?.drain(timeoutMs)]);
       client.stopBackgroundRefresh();
+      gateway.close();
       await http?.close();
       return result;
     },

@@ -4,23 +4,29 @@
  * a scripted proxy in front of it to lose an answer on the way back).
  */
 import { describe, expect, it } from "vitest";
-import type { ConductorServer } from "../../dev/conductor/index.js";
+import type { ConductorServer, ConductorServerOptions } from "../../dev/conductor/index.js";
 import { createLogger } from "../../src/logger.js";
-import type { ConductorGateway, PolledTask } from "../../src/worker/conductor.js";
+import { ConductorGateway, connectConductor, type PolledTask } from "../../src/worker/conductor.js";
 import { deliverResult, type DeliveryPolicy } from "../../src/worker/delivery.js";
 import { cleanupAfterEach } from "../support/cleanups.js";
 import { captureLines } from "../support/log-lines.js";
+import { api, expectOk } from "../dev/conductor/harness.js";
 import { COMPLETED, gatewayTo, queueTasks, startConductor, updatesSeen } from "./gateway-setup.js";
 import { forward, startScriptedServer } from "./scripted-server.js";
 
 const cleanup = cleanupAfterEach();
 const TASK_TYPE = "dl_task";
 
-const conductor = () => startConductor(cleanup);
+const conductor = (options: ConductorServerOptions = {}) => startConductor(cleanup, options);
 
-/** `count` tasks queued; the gateway polled one of them. */
-async function takeTask(server: ConductorServer, gateway: ConductorGateway, count = 1) {
-  await queueTasks(server, TASK_TYPE, count);
+/** `count` tasks queued (of the task definition `def`); the gateway polled one of them. */
+async function takeTask(
+  server: ConductorServer,
+  gateway: ConductorGateway,
+  count = 1,
+  def: Record<string, unknown> = {},
+) {
+  await queueTasks(server, TASK_TYPE, count, def);
   const [task] = await gateway.batchPoll(TASK_TYPE, { workerId: "w", count: 1, timeoutMs: 0 });
   if (!task) throw new Error("no task polled");
   return task;
@@ -50,6 +56,7 @@ async function deliver(
       initialDelayMs: 20,
       maxDelayMs: 200,
       windowMs: 30_000,
+      graceMs: 0,
       random: () => 0.5,
       ...options.policy,
     },
@@ -143,16 +150,60 @@ describe("result delivery", () => {
     expect({ retries, giveUps }).toEqual({ retries: [], giveUps: ["unknown_task"] });
   });
 
-  it("failures for longer than the window: given up", async () => {
+  it("a task that states no timeout: given up after the fallback window", async () => {
     const server = await conductor();
     const gateway = await gatewayTo(cleanup, server.url);
     const task = await takeTask(server, gateway);
     server.setFault({ routes: "updates", status: 503 });
-    const { retries, giveUps, logs } = await deliver(gateway, task, { policy: { windowMs: 150 } });
+    const untimed = { ...task, responseTimeoutSeconds: 0 };
+    const { retries, giveUps, logs } = await deliver(gateway, untimed, {
+      policy: { windowMs: 150 },
+    });
     expect(retries.length).toBeGreaterThan(0);
     expect(giveUps).toEqual(["window_expired"]);
     expect(logs).toContain("task result NOT delivered");
     expect(server.getTask(task.taskId)?.status).toBe("IN_PROGRESS");
+  });
+
+  it("past the task's response timeout the result is given up, not retried for the window", async () => {
+    const server = await conductor();
+    const gateway = await gatewayTo(cleanup, server.url);
+    const task = await takeTask(server, gateway, 1, { responseTimeoutSeconds: 1 });
+    expect(task.responseTimeoutSeconds).toBe(1);
+    server.setFault({ routes: "updates", status: 503 });
+    const started = Date.now();
+    // An hour's window, as before: the task's own second is what counts.
+    const { giveUps, logs } = await deliver(gateway, task, { policy: { windowMs: 3_600_000 } });
+    expect(giveUps).toEqual(["window_expired"]);
+    expect(logs).toContain("before the task's own timeouts ran out");
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it("past the task definition's timeoutSeconds (from its start) it is given up too", async () => {
+    const server = await conductor();
+    const gateway = await gatewayTo(cleanup, server.url);
+    const task = await takeTask(server, gateway, 1, {
+      timeoutSeconds: 1,
+      responseTimeoutSeconds: 1,
+    });
+    server.setFault({ routes: "updates", status: 503 });
+    // Handed over long after it started: only its own timeout can end the window this soon.
+    const lateTask = { ...task, responseTimeoutSeconds: 3600 };
+    const { giveUps } = await deliver(gateway, lateTask, { policy: { windowMs: 3_600_000 } });
+    expect(giveUps).toEqual(["window_expired"]);
+  });
+
+  it("a task that can still take its result is not given up when the fallback window is short", async () => {
+    const server = await conductor();
+    const gateway = await gatewayTo(cleanup, server.url);
+    const task = await takeTask(server, gateway, 1, { responseTimeoutSeconds: 60 });
+    server.setFault({ routes: "updates", status: 503 });
+    const outage = setTimeout(() => server.setFault(null), 800);
+    cleanup(() => clearTimeout(outage));
+    const { retries, giveUps } = await deliver(gateway, task, { policy: { windowMs: 100 } });
+    expect(giveUps).toEqual([]);
+    expect(retries.length).toBeGreaterThan(1);
+    expect(server.getTask(task.taskId)?.status).toBe("COMPLETED");
   });
 
   it("shutdown cut short: the retries stop (the task returns through responseTimeout)", async () => {
@@ -168,5 +219,72 @@ describe("result delivery", () => {
     });
     expect(retries).toHaveLength(1);
     expect(giveUps).toEqual(["shutdown"]);
+  });
+});
+
+describe("result delivery with Orkes key auth", () => {
+  const auth = { keyId: "dl-key", keySecret: "dl-secret" };
+
+  /** One task queued on a server that wants a token (the harness's calls carry one too). */
+  async function queueAuthed(server: ConductorServer): Promise<void> {
+    const { json } = await api(server, "POST", "/api/token", auth);
+    const headers = { "X-Authorization": (json as { token: string }).token };
+    const flow = `${TASK_TYPE}_auth_flow`;
+    const def = { name: TASK_TYPE, timeoutSeconds: 0 };
+    expectOk(await api(server, "POST", "/api/metadata/taskdefs", [def], headers));
+    const tasks = [{ name: TASK_TYPE, taskReferenceName: "t", type: "SIMPLE" }];
+    const workflow = { name: flow, version: 1, tasks };
+    expectOk(await api(server, "POST", "/api/metadata/workflow", workflow, headers));
+    expectOk(await api(server, "POST", `/api/workflow/${flow}`, {}, headers));
+  }
+
+  for (const status of [401, 403]) {
+    it(`a ${status} on the update: a new token, and the result sent again`, async () => {
+      const server = await conductor({ auth });
+      await queueAuthed(server);
+      let reconnects = 0;
+      const connect = () =>
+        connectConductor({
+          serverUrl: `${server.url}/api`,
+          authKey: auth.keyId,
+          authSecret: auth.keySecret,
+          maxConnections: 4,
+          logger: createLogger({ level: "silent" }),
+        });
+      const gateway = new ConductorGateway(await connect(), () => {
+        reconnects++;
+        return connect();
+      });
+      cleanup(() => gateway.close());
+      const [task] = await gateway.batchPoll(TASK_TYPE, { workerId: "w", count: 1, timeoutMs: 0 });
+      const from = server.requests.length;
+      server.setFault({ routes: "updates", status });
+      const { giveUps, retries } = await deliver(gateway, task!, {
+        onRetry: () => server.setFault(null),
+      });
+      expect(giveUps).toEqual([]);
+      expect(retries).toHaveLength(1);
+      expect(retries[0]!.delayMs).toBe(0);
+      expect(reconnects).toBe(1);
+      const seen = server.requests
+        .slice(from)
+        .filter((r) => r.path === "/api/token" || r.path.startsWith("/api/tasks"))
+        .map((r) => `${r.method} ${r.path} ${r.status}`);
+      expect(seen).toEqual([
+        `POST /api/tasks/update-v2 ${status}`,
+        "POST /api/token 200",
+        expect.stringMatching(/^POST \/api\/tasks\/update-v2 20\d$/),
+      ]);
+      expect(server.getTask(task!.taskId)?.status).toBe("COMPLETED");
+    });
+  }
+
+  it("without credentials to renew, a 401 is given up at once", async () => {
+    const server = await conductor();
+    const gateway = await gatewayTo(cleanup, server.url);
+    const task = await takeTask(server, gateway);
+    server.setFault({ routes: "updates", status: 401 });
+    const { giveUps, retries } = await deliver(gateway, task);
+    expect({ giveUps, retries }).toEqual({ giveUps: ["rejected"], retries: [] });
   });
 });

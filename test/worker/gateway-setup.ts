@@ -31,10 +31,9 @@ export async function queueTasks(
   server: ConductorServer,
   taskType: string,
   count: number,
+  def: Record<string, unknown> = {},
 ): Promise<string[]> {
-  const workflow = await registerSequence(server, `${taskType}_flow`, [
-    { name: taskType, def: {} },
-  ]);
+  const workflow = await registerSequence(server, `${taskType}_flow`, [{ name: taskType, def }]);
   const ids: string[] = [];
   for (let i = 0; i < count; i++) ids.push(await startWorkflow(server, workflow, { i }));
   return ids;
