@@ -19,6 +19,8 @@ export interface Integration {
   apiV2Url: string;
   destinationSourceId?: number;
   active: boolean;
+  /** The variable the token came from, when the integrations file named one (apiTokenEnv). */
+  tokenEnv?: string;
 }
 
 export interface Config {
@@ -52,6 +54,11 @@ export interface Config {
   workerOverrides: Env;
   /** The webhook listener; undefined (off) unless COMMON_ROOM_WEBHOOKS_FILE is set. */
   webhooks?: WebhookSettings;
+  /**
+   * Variables the files name (an integration's apiTokenEnv, a webhook's secretEnv): known,
+   * though not in the contract's table.
+   */
+  namedVariables: string[];
 }
 
 /**
@@ -206,8 +213,20 @@ function loadIntegrationsFile(
       apiV2Url: entry.apiUrl ? deriveV2Url(entry.apiUrl) : defaults.apiV2Url,
       destinationSourceId: entry.destinationSourceId,
       active: entry.active,
+      ...(entry.apiTokenEnv && { tokenEnv: entry.apiTokenEnv }),
     };
   });
+}
+
+/** COMMON_ROOM_TASK_PREFIX, checked: also read alone by commands that need nothing else. */
+export function readTaskPrefix(env: Env): string {
+  const prefix = readVariable(env, "COMMON_ROOM_TASK_PREFIX") ?? DEFAULT_TASK_PREFIX;
+  if (!/^[A-Za-z0-9_.-]*$/.test(prefix)) {
+    throw new ConfigError(
+      `COMMON_ROOM_TASK_PREFIX: use letters, digits, "_", "." or "-" only (got "${prefix}")`,
+    );
+  }
+  return prefix;
 }
 
 export interface LoadOptions {
@@ -272,12 +291,7 @@ export function loadConfig(env: Env = process.env, options: LoadOptions = {}): C
     );
   }
 
-  const prefix = readVariable(env, "COMMON_ROOM_TASK_PREFIX") ?? DEFAULT_TASK_PREFIX;
-  if (!/^[A-Za-z0-9_.-]*$/.test(prefix)) {
-    throw new ConfigError(
-      `COMMON_ROOM_TASK_PREFIX: use letters, digits, "_", "." or "-" only (got "${prefix}")`,
-    );
-  }
+  const prefix = readTaskPrefix(env);
   // Operators write INFO as often as info; pino wants lower case.
   const logLevel = (readVariable(env, "LOG_LEVEL") ?? "info").toLowerCase();
   if (!["fatal", "error", "warn", "info", "debug", "trace", "silent"].includes(logLevel)) {
@@ -312,6 +326,7 @@ export function loadConfig(env: Env = process.env, options: LoadOptions = {}): C
     conductorUnreachableMs:
       parseVariable(env, "CONDUCTOR_UNREACHABLE_MS", NonNegativeInt) ?? 30_000,
     logLevel,
+    namedVariables: [],
     workerOverrides: Object.fromEntries(
       Object.entries(env).filter(
         ([name, value]) =>
@@ -321,6 +336,10 @@ export function loadConfig(env: Env = process.env, options: LoadOptions = {}): C
     ),
   };
   config.webhooks = loadWebhookSettings(env, config.httpPort);
+  config.namedVariables = [
+    ...[...integrations.values()].flatMap((i) => (i.tokenEnv ? [i.tokenEnv] : [])),
+    ...(config.webhooks?.webhooks ?? []).flatMap((w) => (w.secretEnv ? [w.secretEnv] : [])),
+  ];
   return config;
 }
 
@@ -356,6 +375,8 @@ export interface Webhook {
   secret: string;
   workflow: { name: string; version?: number };
   active: boolean;
+  /** The variable the secret came from, when the entry named one (secretEnv). */
+  secretEnv?: string;
 }
 
 export interface WebhookSettings {
@@ -464,6 +485,7 @@ function loadWebhooksFile(env: Env, file: string): Webhook[] {
         ...(entry.workflow.version !== undefined && { version: entry.workflow.version }),
       },
       active: entry.active,
+      ...(entry.secretEnv !== undefined && { secretEnv: entry.secretEnv }),
     };
   });
 }

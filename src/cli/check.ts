@@ -2,6 +2,7 @@ import { loadConfig, secretsOf } from "../config.js";
 import { createLogger } from "../logger.js";
 import { scrubSecrets } from "../secrets.js";
 import { findOperation } from "../operations/index.js";
+import { checkWorkerConfig } from "../worker/config-check.js";
 import { executeOperation } from "../worker/execute.js";
 import { Integrations } from "../worker/integrations.js";
 import { toTaskResult } from "../worker/results.js";
@@ -21,6 +22,7 @@ Exit codes: 0 every token works, 1 a token failed, 2 configuration error.`,
   positionals: { min: 0, max: 0 },
   async run({ guard }) {
     const config = loadConfig(process.env);
+    const { warnings } = checkWorkerConfig(config, process.env);
     const logger = createLogger({
       level: "warn",
       secrets: secretsOf(config),
@@ -30,6 +32,7 @@ Exit codes: 0 every token works, 1 a token failed, 2 configuration error.`,
     const integrations = new Integrations(config, { logger });
     const checkToken = findOperation("check_api_token_status");
     if (!checkToken) throw new Error("the Check API Token Status operation is missing");
+    for (const warning of warnings) console.log(`warning: ${warning}`);
     console.log(
       `Configuration OK: ${config.integrations.size} integration(s), default "${config.defaultIntegration}", task prefix "${config.taskPrefix}"`,
     );

@@ -1,4 +1,4 @@
-import { DEFAULT_TASK_PREFIX, readVariable } from "../config.js";
+import { readTaskPrefix } from "../config.js";
 import { operations } from "../operations/index.js";
 import {
   describeType,
@@ -22,8 +22,8 @@ Options:
   options: { json: { type: "boolean" } },
   positionals: { min: 0, max: 0 },
   async run({ values }) {
-    // Listing needs no token, so only the prefix is read (with its *_FILE form).
-    const prefix = readVariable(process.env, "COMMON_ROOM_TASK_PREFIX") ?? DEFAULT_TASK_PREFIX;
+    // Listing needs no token, so only the prefix is read (with its *_FILE form), and checked.
+    const prefix = readTaskPrefix(process.env);
     const all = operations.map((op) => operationSchemas(op, prefix));
     console.log(values.json ? JSON.stringify(all, null, 2) : all.map(describe).join("\n\n"));
     return EXIT.ok;

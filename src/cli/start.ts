@@ -1,4 +1,5 @@
 import { loadConfig } from "../config.js";
+import { checkWorkerConfig } from "../worker/config-check.js";
 import { startService } from "../worker/service.js";
 import { EXIT, type Command } from "./command.js";
 import { workerLogger } from "./logging.js";
@@ -23,8 +24,10 @@ COMMON_ROOM_INTEGRATIONS_FILE); see .env.example.`,
   positionals: { min: 0, max: 0 },
   async run({ guard }) {
     const config = loadConfig(process.env, { requireConductor: true });
+    const { warnings } = checkWorkerConfig(config, process.env);
     const logger = workerLogger(config);
     guard.useLogger(logger);
+    for (const warning of warnings) logger.warn(warning);
     // One turn of the event loop, so a signal that came while the modules loaded is seen
     // before the first poll: Node 22 and later can load them all without yielding once.
     await new Promise((resolve) => setImmediate(resolve));

@@ -17,11 +17,30 @@ export function resemblance(key: string, known: readonly string[]): string | und
 }
 
 /**
+ * The known name nearest to `key` however far it is (ties: the first listed), for messages
+ * that always name one ("unknown; did you mean ...?"). Case is ignored.
+ */
+export function closestName(key: string, known: readonly string[]): string | undefined {
+  const lower = key.toLowerCase();
+  let best: { name: string; distance: number } | undefined;
+  for (const name of known) {
+    const distance = alignmentDistance(lower, name.toLowerCase());
+    if (!best || distance < best.distance) best = { name, distance };
+  }
+  return best?.name;
+}
+
+/**
  * Edits (insert, delete, substitute, swap two neighbours) between two strings: the optimal
- * string alignment distance. A dozen lines, so no dependency for it.
+ * string alignment distance, or only the difference in length when that alone exceeds two
+ * (all resemblance needs). A dozen lines, so no dependency for it.
  */
 export function editDistance(a: string, b: string): number {
   if (Math.abs(a.length - b.length) > 2) return Math.abs(a.length - b.length);
+  return alignmentDistance(a, b);
+}
+
+function alignmentDistance(a: string, b: string): number {
   const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
     Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
   );

@@ -3,7 +3,7 @@ import type { Logger } from "../logger.js";
 import { operations as allOperations } from "../operations/index.js";
 import type { Operation } from "../operations/define.js";
 import { startWebhookListener, type WebhookListener } from "../webhooks/listener.js";
-import { ConductorGateway, connectConductor } from "./conductor.js";
+import { ConductorGateway, connectConductor, type ConductorClient } from "./conductor.js";
 import { ConductorReachability } from "./conductor-reachability.js";
 import type { DeliveryPolicy } from "./delivery.js";
 import { startHealthServer, type HealthServer } from "./http.js";
@@ -75,53 +75,69 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     maxConnections: ops.length * 2 + 8,
     logger,
   };
-  const client = await connectConductor(connection);
-  // With key auth, a refused token is renewed by connecting again (a new token).
-  const gateway = new ConductorGateway(
-    client,
-    connection.authKey && connection.authSecret ? () => connectConductor(connection) : undefined,
-  );
-  const runtime = new WorkerRuntime({
-    gateway,
-    operations: ops,
-    taskPrefix: config.taskPrefix,
-    integrations: new Integrations(config, {
-      observer: metrics.commonRoomObserver,
-      pacerObserver: metrics.pacerObserver,
-      logger,
-    }),
-    logger,
-    workerOverrides: config.workerOverrides,
-    observer: metrics.runtimeObserver,
-    delivery: options.delivery,
-    maxRateLimitHandbacks: options.maxRateLimitHandbacks,
-    maxOutputBytes: config.maxOutputBytes,
-    reachability,
-  });
-  current.runtime = runtime;
-  runtime.start();
-  if (config.webhooks) {
-    webhooks = await startWebhookListener({
-      settings: config.webhooks,
+  // What this start has opened so far, so that a start failing part way can close it.
+  let client: ConductorClient | undefined;
+  let runtime: WorkerRuntime | undefined;
+  try {
+    client = await connectConductor(connection);
+    // With key auth, a refused token is renewed by connecting again (a new token).
+    const gateway = new ConductorGateway(
       client,
+      connection.authKey && connection.authSecret ? () => connectConductor(connection) : undefined,
+    );
+    runtime = new WorkerRuntime({
+      gateway,
+      operations: ops,
+      taskPrefix: config.taskPrefix,
+      integrations: new Integrations(config, {
+        observer: metrics.commonRoomObserver,
+        pacerObserver: metrics.pacerObserver,
+        logger,
+      }),
       logger,
-      registry: metrics.registry,
+      workerOverrides: config.workerOverrides,
+      observer: metrics.runtimeObserver,
+      delivery: options.delivery,
+      maxRateLimitHandbacks: options.maxRateLimitHandbacks,
+      maxOutputBytes: config.maxOutputBytes,
+      reachability,
     });
+    current.runtime = runtime;
+    runtime.start();
+    if (config.webhooks) {
+      webhooks = await startWebhookListener({
+        settings: config.webhooks,
+        client,
+        logger,
+        registry: metrics.registry,
+      });
+    }
+    const started = { client, gateway, runtime };
+    return {
+      runtime,
+      metrics,
+      httpPort: http?.port,
+      webhooks,
+      async stop(timeoutMs = config.shutdownTimeoutMs) {
+        // Deliveries in flight still need the Conductor client: both drain before it closes.
+        const [result] = await Promise.all([
+          started.runtime.drain(timeoutMs),
+          webhooks?.drain(timeoutMs),
+        ]);
+        started.client.stopBackgroundRefresh();
+        started.gateway.close();
+        await http?.close();
+        return result;
+      },
+    };
+  } catch (error) {
+    // A start that fails part way closes what it opened: no health port left answering,
+    // no poller left running, no token refresh left ticking.
+    await runtime?.drain(0).catch(() => undefined);
+    client?.stopBackgroundRefresh();
+    await http?.close().catch(() => undefined);
+    throw error;
   }
-  return {
-    runtime,
-    metrics,
-    httpPort: http?.port,
-    webhooks,
-    async stop(timeoutMs = config.shutdownTimeoutMs) {
-      // Deliveries in flight still need the Conductor client: both drain before it closes.
-      const [result] = await Promise.all([runtime.drain(timeoutMs), webhooks?.drain(timeoutMs)]);
-      client.stopBackgroundRefresh();
-      gateway.close();
-      await http?.close();
-      return result;
-    },
-  };
 }
 
 /** A port or host the endpoints cannot bind is a configuration error naming the variable. */

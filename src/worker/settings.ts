@@ -28,6 +28,16 @@ export const DEFAULT_SETTINGS: Omit<PollerSettings, "workerId"> = {
 
 const MAX_POLL_TIMEOUT_MS = 5000;
 
+/** The per-worker properties the SDK's variables may set, as in CONDUCTOR_WORKER_ALL_<PROP>. */
+export const WORKER_PROPERTIES = [
+  "CONCURRENCY",
+  "POLL_INTERVAL",
+  "POLL_TIMEOUT",
+  "DOMAIN",
+  "WORKER_ID",
+  "PAUSED",
+] as const;
+
 function lookup(
   env: Env,
   taskType: string,

@@ -163,4 +163,55 @@ describe("commonroom-worker check", () => {
     expect(code).toBe(2);
     expect(out).toContain("COMMON_ROOM_TIMEOUT_MS");
   });
+
+  it("warns of a misspelt variable, naming the one meant", async () => {
+    const { code, out } = await run(["check"], {
+      COMMON_ROOM_API_URL: commonRoomUrl,
+      COMMON_ROOM_API_TOKEN: TOKEN,
+      COMMON_ROOM_TIMEOUT_MSS: "5000",
+    });
+    expect(code, out).toBe(0);
+    expect(out).toContain(
+      "warning: COMMON_ROOM_TIMEOUT_MSS: unknown; did you mean COMMON_ROOM_TIMEOUT_MS?",
+    );
+  });
+
+  it("sees a bad SDK worker override, as start would", async () => {
+    const { code, out } = await run(["check"], {
+      COMMON_ROOM_API_URL: commonRoomUrl,
+      COMMON_ROOM_API_TOKEN: TOKEN,
+      CONDUCTOR_WORKER_ALL_POLL_INTERVAL: "-5",
+    });
+    expect(code).toBe(2);
+    expect(out).toContain("CONDUCTOR_WORKER_ALL_POLL_INTERVAL: must be a whole number");
+  });
+});
+
+describe("commonroom-worker start", () => {
+  it("warns of a misspelt variable at start, naming the one meant", async () => {
+    const worker = runCli(["start"], {
+      CONDUCTOR_SERVER_URL: `${conductor.url}/api`,
+      COMMON_ROOM_API_URL: commonRoomUrl,
+      COMMON_ROOM_API_TOKEN: TOKEN,
+      COMMON_ROOM_API_TOKN: TOKEN,
+      WORKER_HTTP_PORT: "0",
+    });
+    try {
+      await worker.waitForOutput(
+        "COMMON_ROOM_API_TOKN: unknown; did you mean COMMON_ROOM_API_TOKEN?",
+      );
+    } finally {
+      worker.child.kill("SIGTERM");
+      await worker.exited;
+    }
+    expect(worker.output.join("")).not.toContain(`"${TOKEN}`);
+  });
+});
+
+describe("commonroom-worker operations", () => {
+  it("exits 2 on a task prefix start would refuse, naming the variable", async () => {
+    const { code, out } = await run(["operations"], { COMMON_ROOM_TASK_PREFIX: "common room " });
+    expect(code).toBe(2);
+    expect(out).toContain("COMMON_ROOM_TASK_PREFIX");
+  });
 });
