@@ -3,7 +3,8 @@
  * writes BENCHMARKS.md at the repository root. `--quick` is a smoke run of about a minute;
  * `--only idle,pickup,...` runs some figures (e.g. `--only pacing`); `--out <path>` writes
  * the report elsewhere; `--conductor dev,oss-redis,oss-sqlite` picks the Conductor servers
- * (one section each).
+ * (one section each). The soak runs only when asked (`--only soak`, with `--tasks N`, default
+ * 100,000).
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,6 +22,7 @@ import { pacingScenario } from "./scenarios/pacing.js";
 import { pickupScenario } from "./scenarios/pickup.js";
 import { rateLimitScenario } from "./scenarios/rate-limit.js";
 import { scaleOutScenario } from "./scenarios/scale-out.js";
+import { soakScenario } from "./scenarios/soak.js";
 import { throughputScenario } from "./scenarios/throughput.js";
 
 const SCENARIOS: Record<string, (ctx: Context) => Promise<FigureResult>> = {
@@ -30,7 +32,10 @@ const SCENARIOS: Record<string, (ctx: Context) => Promise<FigureResult>> = {
   "rate-limit": rateLimitScenario,
   "scale-out": scaleOutScenario,
   pacing: pacingScenario,
+  soak: soakScenario,
 };
+/** What a bare `npm run bench` runs: everything but the soak, which takes an hour or more. */
+const DEFAULT_SCENARIOS = Object.keys(SCENARIOS).filter((name) => name !== "soak");
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -39,8 +44,14 @@ async function main(): Promise<number> {
       only: { type: "string" },
       out: { type: "string" },
       conductor: { type: "string", default: "dev" },
+      tasks: { type: "string" },
     },
   });
+  const tasks = values.tasks === undefined ? undefined : Number(values.tasks);
+  if (tasks !== undefined && !(Number.isInteger(tasks) && tasks > 0)) {
+    console.error(`--tasks takes a whole number above 0; not "${values.tasks}"`);
+    return 2;
+  }
   const servers = (values.conductor ?? "dev").split(",").map((s) => s.trim());
   const badServer = servers.find((name) => !isConductorChoice(name));
   if (badServer !== undefined) {
@@ -48,7 +59,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const quick = values.quick ?? false;
-  const names = values.only ? values.only.split(",").map((s) => s.trim()) : Object.keys(SCENARIOS);
+  const names = values.only ? values.only.split(",").map((s) => s.trim()) : DEFAULT_SCENARIOS;
   const unknown = names.filter((n) => !SCENARIOS[n]);
   if (unknown.length) {
     console.error(
@@ -60,6 +71,7 @@ async function main(): Promise<number> {
   const began = Date.now();
   const ctx: Context = {
     quick,
+    tasks,
     logDir,
     progress: (message) =>
       console.log(`[${((Date.now() - began) / 1000).toFixed(0).padStart(4)} s] ${message}`),
@@ -69,6 +81,7 @@ async function main(): Promise<number> {
   const args = [
     quick && "--quick",
     values.only && `--only ${values.only}`,
+    values.tasks && `--tasks ${values.tasks}`,
     values.conductor !== "dev" && `--conductor ${values.conductor}`,
   ]
     .filter(Boolean)

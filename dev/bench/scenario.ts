@@ -3,6 +3,8 @@ import type { Workflow } from "../conductor/index.js";
 
 export interface Context {
   quick: boolean;
+  /** `--tasks`: how many tasks the soak runs (its default otherwise). */
+  tasks?: number;
   logDir: string;
   progress(message: string): void;
 }

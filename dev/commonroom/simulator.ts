@@ -57,6 +57,7 @@ import type {
   SimulatorState,
   TagEntityType,
 } from "./types.js";
+import { recordBounded } from "../request-log.js";
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -228,7 +229,7 @@ export class SimulatorCore {
       notes: [],
       clearedCustomFields: [],
     };
-    this.requests.push(record);
+    recordBounded(this.requests, record);
 
     const auth = this.checkAuth(request.headers.get("authorization"), ctx);
     record.authorized = auth === "ok";

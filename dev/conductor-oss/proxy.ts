@@ -15,6 +15,7 @@ import { faultApplies } from "../conductor/faults.js";
 import { listenRefusably } from "../conductor/refusable-listener.js";
 import { readBody } from "../conductor/http.js";
 import type { ConductorFault, RecordedRequest } from "../conductor/types.js";
+import { recordBounded } from "../request-log.js";
 
 export interface RecordingProxy {
   url: string;
@@ -83,7 +84,7 @@ export async function startRecordingProxy(targetUrl: string, port = 0): Promise<
     const url = new URL(req.url ?? "/", `http://${HOST}`);
     const method = req.method ?? "GET";
     res.on("finish", () =>
-      requests.push({
+      recordBounded(requests, {
         method,
         path: url.pathname,
         query: Object.fromEntries(url.searchParams),

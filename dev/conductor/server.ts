@@ -21,6 +21,7 @@ import type {
   WaitForWorkflowOptions,
   Workflow,
 } from "./types.js";
+import { recordBounded } from "../request-log.js";
 
 const HOST = "127.0.0.1";
 const INSTANCE = "conductor-fake";
@@ -103,7 +104,7 @@ export async function startConductorServer(
     const at = Date.now();
     const url = new URL(req.url ?? "/", `http://${HOST}`);
     res.on("finish", () => {
-      requests.push({
+      recordBounded(requests, {
         method: req.method ?? "GET",
         path: url.pathname,
         query: Object.fromEntries(url.searchParams),
