@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { readJsonFile } from "./json-file.js";
+import { resemblance } from "./near-miss.js";
 
 /**
  * Environment → typed configuration. Every problem is a ConfigError whose message names
@@ -162,25 +164,21 @@ function loadIntegrationsFile(
   file: string,
   defaults: { apiUrl: string; apiV2Url: string },
 ): Integration[] {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, "utf8"));
-  } catch (error) {
-    throw new ConfigError(
-      `COMMON_ROOM_INTEGRATIONS_FILE: cannot read ${file} as JSON: ${(error as Error).message}`,
-    );
-  }
-  const parsed = z.array(IntegrationEntry).safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? issue.path.join(".") : "(top level)";
-    throw new ConfigError(
-      `COMMON_ROOM_INTEGRATIONS_FILE (${file}): ${where}: ${issue?.message ?? "invalid"}`,
-    );
+  const prefix = `COMMON_ROOM_INTEGRATIONS_FILE (${file})`;
+  const read = readJsonFile(file);
+  if ("problem" in read) throw new ConfigError(`${prefix}: ${read.problem}`);
+  if (!Array.isArray(read.value)) {
+    throw new ConfigError(`${prefix}: (top level): must be a JSON array of integrations`);
   }
   const seen = new Set<string>();
-  return parsed.data.map((entry, index) => {
-    const where = `COMMON_ROOM_INTEGRATIONS_FILE (${file}): [${index}] "${entry.name}"`;
+  return read.value.map((item: unknown, index) => {
+    const parsed = IntegrationEntry.safeParse(item);
+    if (!parsed.success)
+      throw new ConfigError(
+        `${entryWhere(prefix, index, item)}: ${firstIssue(parsed.error, INTEGRATION_KEYS)}`,
+      );
+    const entry = parsed.data;
+    const where = entryWhere(prefix, index, item);
     if (seen.has(entry.name)) throw new ConfigError(`${where}: the name is used twice`);
     seen.add(entry.name);
     const sources = [entry.apiToken, entry.apiTokenFile, entry.apiTokenEnv].filter(Boolean);
@@ -414,10 +412,40 @@ const WebhookEntry = z
   })
   .strict();
 
-function firstIssue(error: z.ZodError): string {
+/** The keys each entry of the two files may have, by path in the entry, for near misses. */
+const INTEGRATION_KEYS: Record<string, string[]> = { "": Object.keys(IntegrationEntry.shape) };
+const WEBHOOK_KEYS: Record<string, string[]> = {
+  "": Object.keys(WebhookEntry.shape),
+  workflow: Object.keys(WebhookEntry.shape.workflow.shape),
+};
+
+/** `<file>: [2] "eu"`: an entry of a file by its place and, when it has one, its name. */
+function entryWhere(prefix: string, index: number, item: unknown): string {
+  const name =
+    typeof item === "object" && item !== null && Object.hasOwn(item, "name")
+      ? (item as { name: unknown }).name
+      : undefined;
+  return `${prefix}: [${index}]${typeof name === "string" ? ` "${name}"` : ""}`;
+}
+
+/**
+ * The first problem of a file entry, by its path in the entry. An unknown key names the key
+ * it resembles (\`apiTokn\`: did you mean apiToken?), read from the schema the entry failed.
+ */
+function firstIssue(error: z.ZodError, keys: Record<string, string[]> = {}): string {
   const issue = error.issues[0];
-  const where = issue?.path.length ? `${issue.path.join(".")}: ` : "";
-  return `${where}${issue?.message ?? "invalid"}`;
+  if (!issue) return "invalid";
+  const where = issue.path.length ? `${issue.path.join(".")}.` : "";
+  if (issue.code === "unrecognized_keys") {
+    const known = keys[issue.path.join(".")] ?? [];
+    return issue.keys
+      .map((key) => {
+        const meant = resemblance(key, known);
+        return `${where}${key}: unknown key${meant ? `; did you mean ${meant}?` : ""}`;
+      })
+      .join("; ");
+  }
+  return `${issue.path.length ? `${issue.path.join(".")}: ` : ""}${issue.message}`;
 }
 
 function readSecret(entry: z.infer<typeof WebhookEntry>, env: Env) {
@@ -457,21 +485,18 @@ function readSecret(entry: z.infer<typeof WebhookEntry>, env: Env) {
  */
 function loadWebhooksFile(env: Env, file: string): Webhook[] {
   const prefix = `COMMON_ROOM_WEBHOOKS_FILE (${file})`;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, "utf8"));
-  } catch (error) {
-    throw new ConfigError(`${prefix}: cannot read it as JSON: ${(error as Error).message}`);
-  }
+  const read = readJsonFile(file);
+  if ("problem" in read) throw new ConfigError(`${prefix}: ${read.problem}`);
+  const raw = read.value;
   if (!Array.isArray(raw)) {
     throw new ConfigError(`${prefix}: must be a JSON array of webhooks`);
   }
   const seen = new Set<string>();
-  return raw.map((item, index) => {
-    const name = (item as { name?: unknown } | null)?.name;
-    const where = `${prefix}: [${index}]${typeof name === "string" ? ` "${name}"` : ""}`;
+  return raw.map((item: unknown, index) => {
+    const where = entryWhere(prefix, index, item);
     const parsed = WebhookEntry.safeParse(item);
-    if (!parsed.success) throw new ConfigError(`${where}: ${firstIssue(parsed.error)}`);
+    if (!parsed.success)
+      throw new ConfigError(`${where}: ${firstIssue(parsed.error, WEBHOOK_KEYS)}`);
     const entry = parsed.data;
     if (seen.has(entry.name)) throw new ConfigError(`${where}: the name is used twice`);
     seen.add(entry.name);

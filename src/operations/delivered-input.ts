@@ -3,7 +3,7 @@ import type { Logger } from "../logger.js";
 import { dropAbsentNulls } from "./absent-nulls.js";
 import type { Operation } from "./define.js";
 import { InvalidInputError, type InputIssue } from "./errors.js";
-import { resemblance } from "./near-miss.js";
+import { resemblance } from "../near-miss.js";
 import { isRecord } from "./schema-walk.js";
 
 /** Every task takes this besides its operation's own fields. */

@@ -1,6 +1,6 @@
 import type { Config, Env } from "../config.js";
 import { operations, taskTypeOf } from "../operations/index.js";
-import { closestName } from "../operations/near-miss.js";
+import { closestName } from "../near-miss.js";
 import { pollerSettings, WORKER_PROPERTIES } from "./settings.js";
 
 /**

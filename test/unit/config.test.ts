@@ -166,9 +166,16 @@ describe("configuration from the environment", () => {
       [[{ name: "a", description: "", apiTokenEnv: "NOT_SET" }], "NOT_SET"],
       [
         [{ name: "a", description: "", apiToken: "x", destinationSourceId: -3 }],
-        "0.destinationSourceId",
+        '[0] "a": destinationSourceId: Number must be greater than 0',
       ],
-      [[{ name: "a", description: "", apiToken: "x", colour: "red" }], "colour"],
+      [[{ name: "a", description: "", apiToken: "x", colour: "red" }], '"a": colour: unknown key'],
+      [
+        [
+          { name: "a", apiToken: "x" },
+          { name: "b", apiTokn: "y" },
+        ],
+        '[1] "b": apiTokn: unknown key; did you mean apiToken?',
+      ],
       [
         [
           { name: "a", description: "", apiToken: "x" },
@@ -187,6 +194,15 @@ describe("configuration from the environment", () => {
     const notJson = file("broken.json", "[{");
     expect(configError(() => loadConfig({ COMMON_ROOM_INTEGRATIONS_FILE: notJson }))).toContain(
       "as JSON",
+    );
+    // A syntax error is placed by line and column, as an editor shows them.
+    const typo = file("typo.json", '[\n  { "name": "a",\n    "apiToken": "x",,\n  }\n]');
+    expect(configError(() => loadConfig({ COMMON_ROOM_INTEGRATIONS_FILE: typo }))).toMatch(
+      /^COMMON_ROOM_INTEGRATIONS_FILE \(.*typo\.json\): cannot read it as JSON: line 3, column 21: /,
+    );
+    const cut = file("cut.json", '[\n  { "name": "a"');
+    expect(configError(() => loadConfig({ COMMON_ROOM_INTEGRATIONS_FILE: cut }))).toMatch(
+      /cannot read it as JSON: line 2, column 1\d: /,
     );
   });
 

@@ -1,7 +1,7 @@
 /**
  * The floors of src/, bottom to top: commonroom (the API client) → operations → worker
  * (the runtime) → cli. A module may import its own floor or a lower one, never a higher
- * one; config.ts, logger.ts, secrets.ts and package-root.ts are the shared ground floor every floor
+ * one; config.ts, logger.ts, secrets.ts, package-root.ts, near-miss.ts and json-file.ts are the shared ground floor every floor
  * may import, and they import no floor. Every upward import is reported with file and line.
  */
 import { readdirSync, readFileSync } from "node:fs";
@@ -19,6 +19,8 @@ const FLOORS: Record<string, number> = {
   "secrets.ts": 0,
   "sleep.ts": 0,
   "backoff.ts": 0,
+  "near-miss.ts": 0,
+  "json-file.ts": 0,
   commonroom: 1,
   operations: 2,
   worker: 3,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { editDistance, resemblance } from "../../src/operations/near-miss.js";
+import { editDistance, resemblance } from "../../src/near-miss.js";
 
 describe("near-miss top-level keys", () => {
   const known = ["destinationSourceId", "users", "validateAgainstCatalog", "fetchAll", "name"];

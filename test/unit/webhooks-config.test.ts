@@ -104,12 +104,12 @@ describe("the webhooks file", () => {
       [
         [entry({ workflow: { name: "w", verison: 1 } })],
         {},
-        /"new-contacts": workflow: Unrecognized key\(s\) in object: 'verison'/,
+        /"new-contacts": workflow\.verison: unknown key; did you mean version\?/,
       ],
       [
         [entry({ secrets: SECRET })],
         {},
-        /"new-contacts": Unrecognized key\(s\) in object: 'secrets'/,
+        /\[0\] "new-contacts": secrets: unknown key; did you mean secret\?/,
       ],
       [[entry({ workflow: {} })], {}, /"new-contacts": workflow.name: required/],
       [[entry({ name: "new contacts" })], {}, /\[0\] "new contacts": name: must be URL-safe/],
