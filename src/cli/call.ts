@@ -1,6 +1,7 @@
 import { loadConfig, secretsOf } from "../config.js";
 import { scrubSecrets } from "../secrets.js";
-import { findOperation } from "../operations/index.js";
+import { resemblance } from "../near-miss.js";
+import { findOperation, operations, taskTypeOf } from "../operations/index.js";
 import { executeOperation } from "../worker/execute.js";
 import { Integrations } from "../worker/integrations.js";
 import { toTaskResult } from "../worker/results.js";
@@ -32,7 +33,13 @@ Needs COMMON_ROOM_API_TOKEN (or COMMON_ROOM_INTEGRATIONS_FILE); not CONDUCTOR_SE
     const config = loadConfig(process.env);
     const operation = findOperation(name, config.taskPrefix);
     if (!operation) {
-      throw new UsageError(`unknown operation "${name}"; see: commonroom-worker operations`);
+      const meant = resemblance(name.trim(), [
+        ...operations.map((op) => op.task),
+        ...operations.map((op) => taskTypeOf(op, config.taskPrefix)),
+      ]);
+      throw new UsageError(
+        `unknown operation "${name}"${meant ? `; did you mean ${meant}?` : ""}; see: commonroom-worker operations`,
+      );
     }
     const input = await readInput(values.input as string | undefined);
     const logger = commandLogger(config);

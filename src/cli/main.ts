@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { config as loadDotenv } from "dotenv";
 import { ConfigError } from "../config.js";
+import { resemblance } from "../near-miss.js";
 import { packageRoot } from "../package-root.js";
 import { EXIT, UsageError, type Command } from "./command.js";
 import { callCommand } from "./call.js";
@@ -58,7 +59,13 @@ export async function runCli(argv: string[], guard: ProcessGuard): Promise<numbe
       return EXIT.ok;
     }
     command = COMMANDS.find((c) => c.name === name);
-    if (!command) throw new UsageError(`unknown command "${name}"`);
+    if (!command) {
+      const meant = resemblance(
+        name,
+        COMMANDS.map((c) => c.name),
+      );
+      throw new UsageError(`unknown command "${name}"${meant ? `; did you mean ${meant}?` : ""}`);
+    }
     const { values, positionals } = parseCommandLine(command, rest);
     if (values.help) {
       console.log(command.usage);
@@ -98,8 +105,14 @@ function parseCommandLine(command: Command, args: string[]) {
       },
     });
   } catch (error) {
-    // parseArgs explains unknown options and missing values well; keep its words.
-    throw new UsageError((error as Error).message);
+    // parseArgs explains unknown options and missing values well; keep its words, and name
+    // the option an unknown one resembles.
+    const message = (error as Error).message;
+    const unknown = /^Unknown option '--([^']+)'/.exec(message)?.[1];
+    const meant = unknown && resemblance(unknown, [...Object.keys(command.options), "help"]);
+    throw new UsageError(
+      meant ? `Unknown option '--${unknown}'; did you mean --${meant}?` : message,
+    );
   }
   const { values, positionals } = parsed;
   if (!values.help && !values.version) {

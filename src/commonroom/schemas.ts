@@ -7,6 +7,7 @@
  * extra fields (they are stripped) but insist on the documented required ones.
  */
 import { z } from "zod";
+import { resemblance } from "../near-miss.js";
 import { integerInput } from "./input-forms.js";
 
 // ---------------------------------------------------------------------------------------
@@ -170,39 +171,57 @@ export type CustomFieldUpdate = z.infer<typeof CustomFieldUpdate>;
 export type CustomFieldValueType = CustomFieldValue["type"];
 type CustomFieldValue = z.infer<typeof CustomFieldValue>;
 
-export const ApiUser = z
-  .object({
-    id: requiredId(),
-    fullName: NullableString,
-    firstName: NullableString,
-    lastName: NullableString,
-    username: NullableString,
-    avatarUrl: NullableString,
-    bio: NullableString,
-    email: z
-      .string()
-      .regex(/^[^\s@]+@[^\s@]+$/, "must be an email address")
-      .max(MAX_EMAIL_LENGTH, `must be at most ${MAX_EMAIL_LENGTH} characters`)
-      .nullable()
-      .optional(),
-    linkedin: Handle.nullable().optional(),
-    github: Handle.nullable().optional(),
-    twitter: Handle.nullable().optional(),
-    discord: DiscordAccount.nullable().optional(),
-    externalProfiles: z.array(ExternalProfile).nullable().optional(),
-    roleAtCompany: NullableString,
-    titleAtCompany: NullableString,
-    companyName: NullableString,
-    companyDomain: NullableString,
-    country: NullableString,
-    city: NullableString,
-    region: NullableString,
-    rawLocation: NullableString,
-    // Arrays, not nullable (the spec does not allow null here).
-    tags: z.array(TagAssignment).optional(),
-    customFields: z.array(CustomFieldUpdate).optional(),
-  })
-  .strict();
+const API_USER_SHAPE = {
+  id: requiredId(),
+  fullName: NullableString,
+  firstName: NullableString,
+  lastName: NullableString,
+  username: NullableString,
+  avatarUrl: NullableString,
+  bio: NullableString,
+  email: z
+    .string()
+    .regex(/^[^\s@]+@[^\s@]+$/, "must be an email address")
+    .max(MAX_EMAIL_LENGTH, `must be at most ${MAX_EMAIL_LENGTH} characters`)
+    .nullable()
+    .optional(),
+  linkedin: Handle.nullable().optional(),
+  github: Handle.nullable().optional(),
+  twitter: Handle.nullable().optional(),
+  discord: DiscordAccount.nullable().optional(),
+  externalProfiles: z.array(ExternalProfile).nullable().optional(),
+  roleAtCompany: NullableString,
+  titleAtCompany: NullableString,
+  companyName: NullableString,
+  companyDomain: NullableString,
+  country: NullableString,
+  city: NullableString,
+  region: NullableString,
+  rawLocation: NullableString,
+  // Arrays, not nullable (the spec does not allow null here).
+  tags: z.array(TagAssignment).optional(),
+  customFields: z.array(CustomFieldUpdate).optional(),
+};
+/**
+ * A field the vendor schema does not have is named with the one it resembles
+ * (`fulName`: did you mean fullName?): inside user and activity a typo would otherwise
+ * only be "unrecognized".
+ */
+function unknownFieldsNamed(shape: z.ZodRawShape): { errorMap: z.ZodErrorMap } {
+  const known = Object.keys(shape);
+  return {
+    errorMap: (issue, ctx) => {
+      if (issue.code !== "unrecognized_keys") return { message: ctx.defaultError };
+      const named = issue.keys.map((key) => {
+        const meant = resemblance(key, known);
+        return `\`${key}\`${meant ? ` (did you mean \`${meant}\`?)` : ""}`;
+      });
+      return { message: `not a field of this schema: ${named.join(", ")}` };
+    },
+  };
+}
+
+export const ApiUser = z.object(API_USER_SHAPE, unknownFieldsNamed(API_USER_SHAPE)).strict();
 export type ApiUser = z.infer<typeof ApiUser>;
 
 export const TextContent = z.object({ type: z.literal("text"), value: z.string() }).strict();
@@ -210,32 +229,29 @@ export const MarkdownContent = z
   .object({ type: z.literal("markdown"), value: z.string() })
   .strict();
 
+const API_ACTIVITY_SHAPE = {
+  id: requiredId(),
+  activityType: requiredId(),
+  user: ApiUser,
+  activityTitle: TextContent.nullable().optional(),
+  content: z
+    .discriminatedUnion("type", [TextContent, MarkdownContent], {
+      errorMap: discriminatorMessage('"text" or "markdown"'),
+    })
+    .nullable()
+    .optional(),
+  timestamp: Timestamp.optional(),
+  url: NullableString,
+  tags: z.array(TagAssignment).optional(),
+  parentActivity: z.object({ id: NonBlank, activityType: NonBlank }).strict().nullable().optional(),
+  subSource: z
+    .object({ type: z.literal("name"), name: z.string() })
+    .strict()
+    .nullable()
+    .optional(),
+};
 export const ApiActivity = z
-  .object({
-    id: requiredId(),
-    activityType: requiredId(),
-    user: ApiUser,
-    activityTitle: TextContent.nullable().optional(),
-    content: z
-      .discriminatedUnion("type", [TextContent, MarkdownContent], {
-        errorMap: discriminatorMessage('"text" or "markdown"'),
-      })
-      .nullable()
-      .optional(),
-    timestamp: Timestamp.optional(),
-    url: NullableString,
-    tags: z.array(TagAssignment).optional(),
-    parentActivity: z
-      .object({ id: NonBlank, activityType: NonBlank })
-      .strict()
-      .nullable()
-      .optional(),
-    subSource: z
-      .object({ type: z.literal("name"), name: z.string() })
-      .strict()
-      .nullable()
-      .optional(),
-  })
+  .object(API_ACTIVITY_SHAPE, unknownFieldsNamed(API_ACTIVITY_SHAPE))
   .strict();
 export type ApiActivity = z.infer<typeof ApiActivity>;
 

@@ -69,6 +69,23 @@ describe("usage errors exit 2 with the usage", () => {
     [["call", "get_tag", "--input"], "argument missing", "Usage: commonroom-worker call"],
     [["start", "now"], 'unexpected argument "now"', "Usage: commonroom-worker start"],
     [["operations", "--jsn"], "Unknown option '--jsn'", "Usage: commonroom-worker operations"],
+    // A near miss names what was meant.
+    [["cal"], 'unknown command "cal"; did you mean call?', "Usage: commonroom-worker <command>"],
+    [
+      ["call", "get_tag", "--inptu", "{}"],
+      "Unknown option '--inptu'; did you mean --input?",
+      "Usage: commonroom-worker call",
+    ],
+    [
+      ["operations", "--jsno"],
+      "Unknown option '--jsno'; did you mean --json?",
+      "Usage: commonroom-worker operations",
+    ],
+    [
+      ["call", "get_tags"],
+      'unknown operation "get_tags"; did you mean get_tag?',
+      "Usage: commonroom-worker call",
+    ],
   ])("%j", async (args, message, usage) => {
     const { code, out } = await run(args, workerEnv());
     expect(code, out).toBe(2);
