@@ -1,7 +1,8 @@
 import { loadConfig, secretsOf } from "../config.js";
 import { createLogger } from "../logger.js";
 import { scrubSecrets } from "../secrets.js";
-import { findOperation } from "../operations/index.js";
+import { findOperation, operations, taskTypeOf } from "../operations/index.js";
+import { checkConductor } from "../worker/conductor-check.js";
 import { checkWorkerConfig } from "../worker/config-check.js";
 import { executeOperation } from "../worker/execute.js";
 import { Integrations } from "../worker/integrations.js";
@@ -15,9 +16,11 @@ export const checkCommand: Command = {
   usage: `Usage: commonroom-worker check
 
 Validates the configuration, then calls Check API Token Status for every active integration
-and prints its community's name.
+and prints its community's name, then (when CONDUCTOR_SERVER_URL is set) asks Conductor for
+its task definitions: reachable, key and secret taken, which of ours are registered.
 
-Exit codes: 0 every token works, 1 a token failed, 2 configuration error.`,
+Exit codes: 0 every token works and Conductor answers, 1 a token or Conductor failed,
+2 configuration error.`,
   options: {},
   positionals: { min: 0, max: 0 },
   async run({ guard }) {
@@ -57,10 +60,16 @@ Exit codes: 0 every token works, 1 a token failed, 2 configuration error.`,
           failures++;
           const { error } = toTaskResult(outcome);
           console.log(
-            `- ${integration.name}: FAILED ${error?.code}: ${scrubSecrets(error?.message ?? "", secretsOf(config))}`,
+            `- ${integration.name}: FAILED ${error?.code}: ${scrubSecrets(error?.message ?? "", secretsOf(config))} (${integration.apiUrl})`,
           );
         }
       }
+      const conductor = await checkConductor(
+        config,
+        operations.map((op) => taskTypeOf(op, config.taskPrefix)),
+      );
+      for (const line of conductor.lines) console.log(scrubSecrets(line, secretsOf(config)));
+      if (!conductor.ok) failures++;
       return failures === 0 ? EXIT.ok : EXIT.failed;
     })();
     return untilStopped(guard, "check", work);

@@ -1,6 +1,7 @@
 import { loadConfig } from "../config.js";
 import { operations } from "../operations/index.js";
 import { connectConductor } from "../worker/conductor.js";
+import { networkCause } from "../worker/network-error.js";
 import { registerDefinitions } from "../worker/register.js";
 import { EXIT, type Command } from "./command.js";
 import { untilStopped } from "./interrupted.js";
@@ -45,7 +46,12 @@ Common Room token.`,
             workflows: examples,
           },
           logger,
-        );
+        ).catch((error: unknown) => {
+          // The SDK says only "fetch failed": name the server and the cause.
+          throw new Error(
+            `registering at CONDUCTOR_SERVER_URL=${config.conductor.serverUrl}: ${networkCause(error)}`,
+          );
+        });
         console.log(
           examples
             ? `Registered ${taskDefs.length} task definitions and ${workflows.length} workflows: ${workflows.join(", ")}`

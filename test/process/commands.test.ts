@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startConductorServer, type ConductorServer } from "../../dev/conductor/index.js";
 import { createCommonRoomSimulator, startCommonRoomServer } from "../../dev/commonroom/index.js";
+import { freePort } from "../../dev/free-port.js";
 import { operations } from "../../src/operations/index.js";
 import { runCli } from "./worker-process.js";
 
@@ -164,6 +165,34 @@ describe("commonroom-worker check", () => {
     expect(out).toContain("COMMON_ROOM_TIMEOUT_MS");
   });
 
+  it("checks Conductor too: reachable, and which task definitions are registered", async () => {
+    const { code, out } = await run(["check"], {
+      CONDUCTOR_SERVER_URL: `${conductor.url}/api`,
+      COMMON_ROOM_API_URL: commonRoomUrl,
+      COMMON_ROOM_API_TOKEN: TOKEN,
+      COMMON_ROOM_TASK_PREFIX: "check_prefix_",
+    });
+    expect(code, out).toBe(0);
+    expect(out).toContain(
+      `Conductor at ${conductor.url}/api: reachable, 0 of ${operations.length} task definitions registered; missing: check_prefix_check_api_token_status,`,
+    );
+    expect(out).toContain("(run: commonroom-worker register)");
+  });
+
+  it("an unreachable Conductor or Common Room is named by URL and cause, and exits 1", async () => {
+    const closed = await freePort();
+    const { code, out } = await run(["check"], {
+      CONDUCTOR_SERVER_URL: `http://127.0.0.1:${closed}/api`,
+      COMMON_ROOM_API_URL: `http://127.0.0.1:${closed}/community/v1`,
+      COMMON_ROOM_API_TOKEN: TOKEN,
+    });
+    expect(code, out).toBe(1);
+    expect(out).toContain(`(http://127.0.0.1:${closed}/community/v1)`);
+    expect(out).toContain(
+      `Conductor: GET http://127.0.0.1:${closed}/api/metadata/taskdefs failed: fetch failed: connect ECONNREFUSED 127.0.0.1:${closed}`,
+    );
+  });
+
   it("warns of a misspelt variable, naming the one meant", async () => {
     const { code, out } = await run(["check"], {
       COMMON_ROOM_API_URL: commonRoomUrl,
@@ -184,6 +213,17 @@ describe("commonroom-worker check", () => {
     });
     expect(code).toBe(2);
     expect(out).toContain("CONDUCTOR_WORKER_ALL_POLL_INTERVAL: must be a whole number");
+  });
+});
+
+describe("commonroom-worker register, Conductor unreachable", () => {
+  it("names the server and the cause", async () => {
+    const closed = await freePort();
+    const url = `http://127.0.0.1:${closed}/api`;
+    const { code, out } = await run(["register"], { CONDUCTOR_SERVER_URL: url });
+    expect(code).toBe(1);
+    expect(out).toContain(`registering at CONDUCTOR_SERVER_URL=${url}: `);
+    expect(out).toContain(`connect ECONNREFUSED 127.0.0.1:${closed}`);
   });
 });
 
