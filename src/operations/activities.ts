@@ -65,6 +65,7 @@ export const listActivities = defineOperation({
       input,
       (query) => ctx.client.listActivities(query, ctx.callOptions),
       ctx,
+      "activities",
     );
     return { activities: items, ...where };
   },

@@ -7,7 +7,9 @@ import { taskTypeOf } from "../operations/index.js";
 import type { ConductorGateway, PolledTask } from "./conductor.js";
 import type { ConductorReachability } from "./conductor-reachability.js";
 import { DEFAULT_DELIVERY, deliverResult, type DeliveryPolicy } from "./delivery.js";
-import { DEFAULT_TASK_BUDGET_MS, executeOperation } from "./execute.js";
+import { executeOperation } from "./execute.js";
+import { DRAINING } from "../commonroom/errors.js";
+import { attemptBudgetMs } from "../commonroom/rate-policy.js";
 import type { Integrations } from "./integrations.js";
 import { toTaskResult, type Classified } from "./results.js";
 import { pollerSettings, type PollerSettings } from "./settings.js";
@@ -56,6 +58,8 @@ export interface RuntimeOptions {
   maxRateLimitHandbacks?: number;
   /** The ceiling on one task's output (COMMON_ROOM_MAX_OUTPUT_BYTES). */
   maxOutputBytes?: number;
+  /** The cap on a rate-limit callbackAfterSeconds (COMMON_ROOM_MAX_RATE_WAIT_SECONDS), ms. */
+  maxRateWaitMs?: number;
   /** Told of every poll's success or failure; drives /readyz and the operator's log lines. */
   reachability?: ConductorReachability;
   /** In [0, 1), for the jitter of poll backoff. */
@@ -84,6 +88,11 @@ export class WorkerRuntime {
   private readonly stopPolling = new AbortController();
   /** Ends result-delivery retries when a shutdown is cut short. */
   private readonly abandon = new AbortController();
+  /**
+   * Tells the tasks in flight to start nothing more and hand their task back with what they
+   * have done, when the drain's time is nearly up (reason DRAINING).
+   */
+  private readonly handBack = new AbortController();
   private readonly delivery: DeliveryPolicy;
   /** Polls sent and not yet answered: a task they bring is ours, even during a drain. */
   private pollsUnderWay = 0;
@@ -105,6 +114,7 @@ export class WorkerRuntime {
     setMaxListeners(Math.max(10, this.pollers.length + 1), this.stopPolling.signal);
     const slots = this.pollers.reduce((sum, p) => sum + p.settings.concurrency, 0);
     setMaxListeners(Math.max(10, slots + 1), this.abandon.signal);
+    setMaxListeners(Math.max(10, slots + 1), this.handBack.signal);
   }
 
   get state(): RuntimeState {
@@ -159,8 +169,14 @@ export class WorkerRuntime {
     const timedOut = new Promise<"timeout">((resolve) => {
       timer = setTimeout(() => resolve("timeout"), timeoutMs);
     });
+    // Long tasks get the drain's time less a reserve to report, then hand their work back.
+    const handBackTimer = setTimeout(
+      () => this.handBack.abort(DRAINING),
+      Math.max(0, timeoutMs - handBackReserveMs(timeoutMs)),
+    );
     const winner = await Promise.race([everything.then(() => "done" as const), timedOut]);
     clearTimeout(timer);
+    clearTimeout(handBackTimer);
     const cutShort = winner === "timeout";
     const result = {
       unfinished: cutShort ? this.inFlight : 0,
@@ -301,11 +317,9 @@ export class WorkerRuntime {
 
   private async runTask(poller: Poller, task: PolledTask, log: Logger): Promise<Classified> {
     const started = performance.now();
-    // Finish well inside Conductor's response timeout, so the task is not declared lost.
-    const responseTimeoutMs = (task.responseTimeoutSeconds ?? 0) * 1000;
-    const wanted = poller.operation.budgetMs ?? DEFAULT_TASK_BUDGET_MS;
-    const budgetMs = responseTimeoutMs > 0 ? Math.min(wanted, responseTimeoutMs * 0.8) : wanted;
+    const budgetMs = attemptBudgetMs(poller.operation.budgetMs, task.responseTimeoutSeconds);
     const taskLog = new TaskLog();
+    const previous = handedBackOutput(task);
     const outcome = await executeOperation(poller.operation, task.inputData ?? {}, {
       integrations: this.options.integrations,
       logger: log,
@@ -313,10 +327,13 @@ export class WorkerRuntime {
       deadline: Date.now() + budgetMs,
       maxOutputBytes: this.options.maxOutputBytes,
       trace: taskLog,
+      drain: this.handBack.signal,
+      ...(previous !== undefined && { previous }),
     });
     const classified = toTaskResult(outcome, {
       pollCount: task.pollCount,
       maxHandbacks: this.options.maxRateLimitHandbacks,
+      maxRateWaitMs: this.options.maxRateWaitMs,
     });
     const durationMs = Math.round(performance.now() - started);
     classified.result.logs = taskLog.finish(classified.result, durationMs);
@@ -352,4 +369,17 @@ export class WorkerRuntime {
     });
     return classified;
   }
+}
+
+/** Of the drain's time, what is kept for handing tasks back and delivering their results. */
+function handBackReserveMs(drainMs: number): number {
+  return Math.min(5000, drainMs * 0.2);
+}
+
+/** The output of this task's last hand-back (ours: it carries `waiting`), if Conductor kept it. */
+function handedBackOutput(task: PolledTask): unknown {
+  const output = task.outputData;
+  return output && typeof output === "object" && Object.hasOwn(output, "waiting")
+    ? output
+    : undefined;
 }

@@ -90,6 +90,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     delivery: options.delivery,
     maxRateLimitHandbacks: options.maxRateLimitHandbacks,
     maxOutputBytes: config.maxOutputBytes,
+    maxRateWaitMs: config.maxRateWaitMs,
     reachability,
   });
   current.runtime = runtime;

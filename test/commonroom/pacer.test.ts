@@ -1,12 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import {
-  FIRST_ANSWER_WAIT_MS,
-  MARGIN_DECAY,
-  Pacer,
-  PacerRefusal,
-  VIEW_TTL_MS,
-  type Permit,
-} from "../../src/commonroom/pacer.js";
+import { Pacer, PacerRefusal, type Permit } from "../../src/commonroom/pacer.js";
+import { FIRST_ANSWER_WAIT_MS, MARGIN_DECAY, VIEW_TTL_MS } from "../../src/commonroom/budget.js";
 
 /** The pacer's decisions, one by one, on fake timers (Date.now and setTimeout). */
 
@@ -151,6 +145,8 @@ describe("the pacer", () => {
     const requests = Array.from({ length: 19 }, () =>
       pacer.acquire(far()).then((permit) => {
         started.push(Date.now() - START);
+        // Answered at once: the first answer past the reset confirms it.
+        permit.done({ limit: 20, remaining: 20 - started.length });
         return permit;
       }),
     );
