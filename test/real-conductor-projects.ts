@@ -12,6 +12,7 @@ import { findJavas } from "../dev/conductor-oss/jar.js";
 export const REAL_CONDUCTOR_FILES = [
   "test/e2e/**/*.e2e.test.ts",
   "test/process/shutdown.test.ts",
+  "test/process/drain-handback.test.ts",
   "test/process/crash-recovery.test.ts",
   "test/oss/**/*.test.ts",
 ];

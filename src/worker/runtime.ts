@@ -40,6 +40,15 @@ export interface DrainResult {
   unfinished: number;
   /** Polls still unanswered when the drain's time ran out. */
   pollsUnderWay: number;
+  /** Every task that ended while the drain ran, and how: the drain's report. */
+  tasks?: DrainedTask[];
+}
+
+export interface DrainedTask {
+  taskId: string;
+  taskType: string;
+  /** completed, failed, terminal, internal_error; handed_back (DRAINING or RATE_LIMITED). */
+  outcome: string;
 }
 
 export interface RuntimeOptions {
@@ -94,6 +103,8 @@ export class WorkerRuntime {
    */
   private readonly handBack = new AbortController();
   private readonly delivery: DeliveryPolicy;
+  /** The tasks that ended while draining, for the drain's report. */
+  private readonly drained: DrainedTask[] = [];
   /** Polls sent and not yet answered: a task they bring is ours, even during a drain. */
   private pollsUnderWay = 0;
 
@@ -181,6 +192,7 @@ export class WorkerRuntime {
     const result = {
       unfinished: cutShort ? this.inFlight : 0,
       pollsUnderWay: cutShort ? this.pollsUnderWay : 0,
+      tasks: [...this.drained],
     };
     if (cutShort) this.abandon.abort();
     this.state_ = "stopped";
@@ -344,8 +356,14 @@ export class WorkerRuntime {
         break;
       case "waiting":
         log.info(
-          { ...facts, callbackAfterSeconds: classified.result.callbackAfterSeconds },
-          "rate limited beyond this attempt's budget; handing the task back to Conductor",
+          {
+            ...facts,
+            taskId: task.taskId,
+            callbackAfterSeconds: classified.result.callbackAfterSeconds,
+          },
+          waitingCode(classified) === "DRAINING"
+            ? "draining: handing the task back to Conductor with its progress, for another replica"
+            : "rate limited beyond this attempt's budget; handing the task back to Conductor",
         );
         break;
       case "internal_error":
@@ -360,6 +378,16 @@ export class WorkerRuntime {
           "task failed",
         );
     }
+    if (this.state_ === "draining") {
+      this.drained.push({
+        taskId: task.taskId ?? "",
+        taskType: poller.taskType,
+        outcome:
+          classified.outcome === "waiting"
+            ? `handed_back (${waitingCode(classified)})`
+            : classified.outcome,
+      });
+    }
     this.options.observer?.onTaskFinished?.({
       taskType: poller.taskType,
       integration: this.options.integrations.labelOf(task.inputData?.integrationName),
@@ -371,9 +399,12 @@ export class WorkerRuntime {
   }
 }
 
-/** Of the drain's time, what is kept for handing tasks back and delivering their results. */
+/**
+ * Of the drain's time, what is kept for the requests under way to finish (up to the request
+ * timeout) and the results to be delivered after the tasks are told to hand back.
+ */
 function handBackReserveMs(drainMs: number): number {
-  return Math.min(5000, drainMs * 0.2);
+  return Math.min(12_000, drainMs / 2);
 }
 
 /** The output of this task's last hand-back (ours: it carries `waiting`), if Conductor kept it. */
@@ -381,5 +412,13 @@ function handedBackOutput(task: PolledTask): unknown {
   const output = task.outputData;
   return output && typeof output === "object" && Object.hasOwn(output, "waiting")
     ? output
+    : undefined;
+}
+
+/** The code of a hand-back's `waiting` output (DRAINING or RATE_LIMITED). */
+function waitingCode(classified: Classified): unknown {
+  const waiting = classified.result.outputData.waiting;
+  return typeof waiting === "object" && waiting !== null
+    ? (waiting as { code?: unknown }).code
     : undefined;
 }
