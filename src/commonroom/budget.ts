@@ -105,6 +105,7 @@ export class TokenBudget {
   private tokens = 0;
   private lastRefill = Number.NEGATIVE_INFINITY;
   private lastSentAt = Number.NEGATIVE_INFINITY;
+  private lastProbeAt = Number.NEGATIVE_INFINITY;
   /** Rolled past a believed reset that no answer has confirmed yet: requests sent since. */
   private unconfirmed?: number;
   /** What was left when the budget rolled past its believed end. */
@@ -188,12 +189,14 @@ export class TokenBudget {
       if (this.windowEnd !== undefined) return { go: false, waitMs: this.windowEnd - now };
       // Nobody said when the budget comes back: one request at a time, at the token's steady
       // rate, finds out (a sliding window lets it through; a fixed one answers 429 and when).
+      // With the rate known, spaced from the last request; else from the last such probe.
       const every = this.steadySpacingMs();
-      if (this.inFlight.length === 0 && now - this.lastSentAt >= every) return { go: true };
-      return {
-        go: false,
-        waitMs: this.inFlight.length === 0 ? this.lastSentAt + every - now : undefined,
-      };
+      const since = this.intervalMs === undefined ? this.lastProbeAt : this.lastSentAt;
+      if (this.inFlight.length === 0 && now - since >= every) {
+        this.lastProbeAt = now;
+        return { go: true };
+      }
+      return { go: false, waitMs: this.inFlight.length === 0 ? since + every - now : undefined };
     }
     if (this.windowEnd === undefined) return { go: true };
     const slack = END_SLACK * (this.intervalMs ?? 0) * this.share ** 2;

@@ -245,3 +245,31 @@ describe("the pacer", () => {
     expect(pacer.view()).toMatchObject({ remaining: 0 });
   });
 });
+
+describe("a reading longer than the cap", () => {
+  it("is logged at warn once per token per hour, naming the integration and never the token", async () => {
+    const warnings: [Record<string, unknown>, string][] = [];
+    const logger = {
+      warn: (facts: Record<string, unknown>, msg: string) => warnings.push([facts, msg]),
+    };
+    const pacer = new Pacer({ name: "crm", maxWaitMs: 60_000, logger: logger as never });
+    const tenMinutes = { limit: 20, remaining: 0, limited: true, waitMs: 600_000 };
+    (await pacer.acquire(far())).done({ limit: 20, remaining: 19 });
+    const held = pacer.acquire(Date.now() + 1).catch(() => "refused");
+    (await pacer.acquire(far()).catch(() => undefined))?.done(tenMinutes);
+    await held;
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]![0]).toMatchObject({
+      integration: "crm",
+      waitMs: 600_000,
+      cappedAtMs: 60_000,
+    });
+    // Another such answer within the hour: no second line.
+    await vi.advanceTimersByTimeAsync(60_000);
+    (await pacer.acquire(far())).done(tenMinutes);
+    expect(warnings).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(3_600_000);
+    (await pacer.acquire(far())).done(tenMinutes);
+    expect(warnings).toHaveLength(2);
+  });
+});
