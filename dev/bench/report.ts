@@ -1,7 +1,7 @@
 /** The console table and BENCHMARKS.md. */
 import { writeFileSync } from "node:fs";
 import type { MachineInfo } from "./machine.js";
-import type { FigureResult } from "./scenario.js";
+import type { FigureResult, Table } from "./scenario.js";
 
 /** The figures measured on one Conductor server. */
 export interface ServerSection {
@@ -44,12 +44,23 @@ export function printTable(section: ServerSection): void {
         line.map((v, i) => (i === 0 ? v.padEnd(widths[0]!) : v.padStart(widths[i]!))).join("  "),
       );
   }
+  for (const figure of figures) {
+    for (const table of figure.tables ?? []) printGrid(table);
+  }
   console.log("\nTargets:");
   for (const figure of figures) {
     for (const target of figure.targets) {
       console.log(`  ${target.met ? "MET   " : "MISSED"}  ${target.name}: ${target.detail}`);
     }
   }
+}
+
+/** A table of its own columns, padded for the console. */
+function printGrid(table: Table): void {
+  const lines = [table.columns, ...table.rows];
+  const widths = table.columns.map((_, i) => Math.max(...lines.map((l) => (l[i] ?? "").length)));
+  console.log(`\n${table.title}`);
+  for (const line of lines) console.log(line.map((v, i) => v.padEnd(widths[i]!)).join("  "));
 }
 
 export function writeMarkdown(
@@ -124,26 +135,40 @@ function writeSection(out: string[], section: ServerSection): void {
   out.push("");
   for (const figure of figures) {
     out.push(`### ${figure.title}`, "");
-    const hasBaseline = figure.rows.some((r) => r.baseline);
-    const hasRatio = figure.rows.some((r) => r.ratio);
-    const head = [
-      "metric",
-      "ours",
-      ...(hasBaseline ? [figure.baselineLabel ?? "baseline"] : []),
-      ...(hasRatio ? ["ratio"] : []),
-    ];
-    out.push(`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`);
-    for (const row of figure.rows) {
-      const cells = [
-        row.metric,
-        row.ours,
-        ...(hasBaseline ? [row.baseline] : []),
-        ...(hasRatio ? [row.ratio] : []),
-      ];
-      out.push(`| ${cells.map(cell).join(" | ")} |`);
+    if (figure.rows.length > 0) writeRows(out, figure);
+    for (const table of figure.tables ?? []) {
+      out.push(
+        `#### ${table.title}`,
+        "",
+        `| ${table.columns.map(cell).join(" | ")} |`,
+        `|${table.columns.map(() => "---").join("|")}|`,
+      );
+      for (const row of table.rows) out.push(`| ${row.map(cell).join(" | ")} |`);
+      out.push("");
     }
-    out.push("");
     for (const note of figure.notes) out.push(`- ${note}`);
     if (figure.notes.length) out.push("");
   }
+}
+
+function writeRows(out: string[], figure: FigureResult): void {
+  const hasBaseline = figure.rows.some((r) => r.baseline);
+  const hasRatio = figure.rows.some((r) => r.ratio);
+  const head = [
+    "metric",
+    "ours",
+    ...(hasBaseline ? [figure.baselineLabel ?? "baseline"] : []),
+    ...(hasRatio ? ["ratio"] : []),
+  ];
+  out.push(`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`);
+  for (const row of figure.rows) {
+    const cells = [
+      row.metric,
+      row.ours,
+      ...(hasBaseline ? [row.baseline] : []),
+      ...(hasRatio ? [row.ratio] : []),
+    ];
+    out.push(`| ${cells.map(cell).join(" | ")} |`);
+  }
+  out.push("");
 }
