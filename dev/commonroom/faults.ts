@@ -11,6 +11,8 @@ interface QueuedFault {
   /** Epoch ms after which the fault no longer applies (forMs), or Infinity. */
   until: number;
   hits: number;
+  /** Matching requests still to let through before the fault applies. */
+  skip: number;
 }
 
 /** What `inject` gives back: the fault's use so far, and a way to lift it early. */
@@ -34,9 +36,12 @@ export class FaultQueue {
     if (!(times > 0)) throw new Error("fault.times must be > 0");
     if (fault.forMs !== undefined && !(fault.forMs > 0))
       throw new Error(`fault.forMs must be > 0 (got ${JSON.stringify(fault.forMs)})`);
+    if (fault.skip !== undefined && !(Number.isInteger(fault.skip) && fault.skip >= 0))
+      throw new Error(`fault.skip must be a whole number >= 0 (got ${JSON.stringify(fault.skip)})`);
     const entry: QueuedFault = {
       fault,
       left: times,
+      skip: fault.skip ?? 0,
       until: fault.forMs === undefined ? Infinity : this.now() + fault.forMs,
       hits: 0,
     };
@@ -65,7 +70,13 @@ export class FaultQueue {
   /** The first queued fault that matches, used up by one. */
   take(method: string, path: string, api: "v1" | "v2" = "v1", token?: string): Fault | undefined {
     this.expire();
-    const index = this.queue.findIndex(({ fault }) => matches(fault, method, path, api, token));
+    const index = this.queue.findIndex((queued) => {
+      if (!matches(queued.fault, method, path, api, token)) return false;
+      if (queued.skip === 0) return true;
+      // Counted as let through; a later fault in the queue may still apply.
+      queued.skip -= 1;
+      return false;
+    });
     const entry = this.queue[index];
     if (!entry) return undefined;
     entry.left -= 1;

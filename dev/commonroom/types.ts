@@ -195,6 +195,8 @@ export type Fault = {
   times?: number;
   /** The fault lifts by itself this long after it was injected (whatever `times` is left). */
   forMs?: number;
+  /** Let this many matching requests through first (e.g. a 429 on the fourth page of a walk). */
+  skip?: number;
 } & (
   | { status: 400 | 401 | 403 | 404 | 409 | 500 | 502 | 503; body?: unknown }
   | {

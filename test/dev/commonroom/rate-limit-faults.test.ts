@@ -80,6 +80,23 @@ describe("a long 429 while the token's limit is not reached", () => {
     expect(() => sim.inject({ status: 429, forMs: 0 })).toThrow(/fault\.forMs must be > 0/);
   });
 
+  it("can let the first matching requests through, to land mid-walk", async () => {
+    const hold = sim.inject({
+      match: { path: "/contacts", api: "v2" },
+      status: 429,
+      waitMs: TEN_MINUTES,
+      skip: 3,
+    });
+    const v2 = "https://api.commonroom.io/community/v2";
+    const page = () => call("GET", "/contacts?limit=25", { token: "token-a", base: v2 });
+    expect((await get("/segments")).status).toBe(200); // not matching: not counted
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await page()).status);
+    expect(statuses).toEqual([200, 200, 200, 429, 200]);
+    expect(hold.hits).toBe(1);
+    expect(() => sim.inject({ status: 429, skip: -1 })).toThrow(/fault\.skip must be/);
+  });
+
   it("clearFaults lifts every hold at once", async () => {
     const one = sim.inject({ match: { path: "/tags" }, status: 429, times: Infinity });
     const two = sim.inject({ match: { path: "/segments" }, status: 429, times: Infinity });
