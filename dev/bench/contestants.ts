@@ -40,6 +40,7 @@ export async function startWorkerCli(
   env: NodeJS.ProcessEnv,
   logDir: string,
   tag: string,
+  readyTimeoutMs?: number,
 ): Promise<Child> {
   const port = await freePort();
   const child = startNode(
@@ -49,6 +50,10 @@ export async function startWorkerCli(
     { ...env, WORKER_HTTP_PORT: String(port) },
     join(logDir, `${tag}.log`),
   );
-  await waitFor(child, async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok);
+  await waitFor(
+    child,
+    async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok,
+    readyTimeoutMs,
+  );
   return child;
 }

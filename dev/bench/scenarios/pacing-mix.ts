@@ -102,7 +102,7 @@ async function startOne(
       environment.env,
       join(ctx.logDir, `${tag}.log`),
     );
-    await waitFor(child, () => child.output().includes("READY"));
+    await waitFor(child, () => child.output().includes("READY"), READY_TIMEOUT_MS);
     return child;
   }
   if (run.kind === "previous" && !run.previousCli)
@@ -110,23 +110,32 @@ async function startOne(
   const cli = run.kind === "previous" ? run.previousCli! : CLI;
   // ours and previous run with their defaults; only "off" switches the pacing off.
   const env = { ...environment.env, COMMON_ROOM_PACING: run.kind === "off" ? "off" : "" };
-  return startWorkerCli(cli, env, ctx.logDir, tag);
+  return startWorkerCli(cli, env, ctx.logDir, tag, READY_TIMEOUT_MS);
 }
 
-/** Starts every replica at once (16 one after another would take most of a minute). */
+/** Replicas that start side by side: 16 at once on two busy cores miss their readiness. */
+const STARTING_AT_ONCE = 4;
+/** Each replica's time to answer /readyz while others start beside it. */
+const READY_TIMEOUT_MS = 60_000;
+
 async function startReplicas(
   run: MixRun,
   environment: Environment,
   ctx: Context,
   children: Child[],
 ): Promise<void> {
-  const started = await Promise.allSettled(
-    Array.from({ length: run.replicas }, (_, i) =>
-      startOne(run, environment, ctx, `pacing-${run.window}-${run.kind}-${run.replicas}-${i + 1}`),
-    ),
+  let next = 0;
+  const lane = async () => {
+    while (next < run.replicas) {
+      const tag = `pacing-${run.window}-${run.kind}-${run.replicas}-${++next}`;
+      children.push(await startOne(run, environment, ctx, tag));
+    }
+  };
+  // Every lane ends before a failure is thrown, so the caller stops every replica started.
+  const lanes = await Promise.allSettled(
+    Array.from({ length: Math.min(STARTING_AT_ONCE, run.replicas) }, lane),
   );
-  for (const result of started) if (result.status === "fulfilled") children.push(result.value);
-  const failed = started.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  const failed = lanes.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failed) throw failed.reason;
 }
 

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { pacingOptions } from "../../../dev/bench/pacing-options.js";
 import { writeMarkdown } from "../../../dev/bench/report.js";
+import { buildWorkerAt } from "../../../dev/bench/worker-at-ref.js";
 
 describe("the pacing figure's options", () => {
   it("default to the full figure: every window, 1 to 16 replicas, 30 s, ours beside both baselines", () => {
@@ -114,5 +115,15 @@ describe("the report", () => {
     );
     // No empty rows table when the figure has only tables.
     expect(text).not.toContain("| metric | ours |");
+  });
+});
+
+describe("today's pacer, built from a git ref", () => {
+  it("refuses a ref that names no commit, before building anything", () => {
+    const lines: string[] = [];
+    expect(() => buildWorkerAt("no-such-ref-for-the-bench", (line) => lines.push(line))).toThrow(
+      /--baseline-ref no-such-ref-for-the-bench: not a commit of /,
+    );
+    expect(lines).toEqual([]);
   });
 });
