@@ -3,7 +3,9 @@
  * writes BENCHMARKS.md at the repository root. `--quick` is a smoke run of about a minute;
  * `--only idle,pickup,...` runs some figures (e.g. `--only pacing`); `--out <path>` writes
  * the report elsewhere; `--conductor dev,oss-redis,oss-sqlite` picks the Conductor servers
- * (one section each).
+ * (one section each). Figure 7 (pacing) can be cut down: `--windows aligned,sliding`,
+ * `--replicas 1,4`, `--seconds 10`, `--contestants ours,previous,sdk,off`,
+ * `--baseline-ref REF` (today's pacer, built from that commit) and `--generous off`.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,6 +13,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { packageRoot } from "../../src/package-root.js";
 import { machineInfo } from "./machine.js";
+import { pacingOptions, type PacingOptions } from "./pacing-options.js";
 import { killAll } from "./processes.js";
 import { isConductorChoice } from "../conductor-choice.js";
 import { benchConductorLabel, closeConductor, useConductor } from "./conductor.js";
@@ -39,6 +42,12 @@ async function main(): Promise<number> {
       only: { type: "string" },
       out: { type: "string" },
       conductor: { type: "string", default: "dev" },
+      windows: { type: "string" },
+      replicas: { type: "string" },
+      seconds: { type: "string" },
+      contestants: { type: "string" },
+      "baseline-ref": { type: "string" },
+      generous: { type: "string" },
     },
   });
   const servers = (values.conductor ?? "dev").split(",").map((s) => s.trim());
@@ -56,6 +65,13 @@ async function main(): Promise<number> {
     );
     return 2;
   }
+  let pacing: PacingOptions;
+  try {
+    pacing = pacingOptions(values, quick);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    return 2;
+  }
   const logDir = mkdtempSync(join(tmpdir(), "commonroom-bench-"));
   const began = Date.now();
   const ctx: Context = {
@@ -63,6 +79,7 @@ async function main(): Promise<number> {
     logDir,
     progress: (message) =>
       console.log(`[${((Date.now() - began) / 1000).toFixed(0).padStart(4)} s] ${message}`),
+    pacing,
   };
   console.log(`Benchmark (${quick ? "quick" : "full"}); child process logs in ${logDir}`);
   const out = values.out ?? join(packageRoot(), "BENCHMARKS.md");
@@ -70,6 +87,9 @@ async function main(): Promise<number> {
     quick && "--quick",
     values.only && `--only ${values.only}`,
     values.conductor !== "dev" && `--conductor ${values.conductor}`,
+    ...(["windows", "replicas", "seconds", "contestants", "baseline-ref", "generous"] as const).map(
+      (name) => values[name] !== undefined && `--${name} ${values[name]}`,
+    ),
   ]
     .filter(Boolean)
     .join(" ");

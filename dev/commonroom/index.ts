@@ -1,5 +1,6 @@
 /** The Common Room API simulator (v1 Core API and the v2 routes the worker uses): public API. */
 export { createCommonRoomSimulator, type CommonRoomSimulator } from "./create.js";
+export type { InjectedFault } from "./faults.js";
 export { startCommonRoomServer, type RunningServer } from "./http-server.js";
 export {
   ROUTES,
@@ -8,6 +9,8 @@ export {
   type OperationName,
   type V2OperationName,
 } from "./routes.js";
+export { RATE_WINDOWS, type RateLimitConfig, type RateWindow } from "./rate-window.js";
+export { rateLimitFromEnv } from "./rate-limit-env.js";
 export { SPEC_FACTS } from "./spec-checks.js";
 export { SPEC_FACTS_V2, type V2ErrorCode } from "./spec-checks-v2.js";
 export {

@@ -2,6 +2,7 @@
  * Types shared by the Common Room simulator's modules and its users.
  * Field shapes follow the v1 Core API (see shared/docs/commonroom-api.md §4).
  */
+import type { RateLimitConfig } from "./rate-window.js";
 
 export type TagEntityType = "member" | "activity" | "company";
 
@@ -135,8 +136,13 @@ export interface SimulatorOptions {
   destinationSourceIds?: number[];
   /** Added to every response. Default 0. */
   latencyMs?: number;
-  /** A fixed window per API token, aligned to the clock; excess gets a real 429. Absent: headers only, never 429. */
-  rateLimit?: { limit: number; intervalMs: number };
+  /**
+   * Common Room's limit per API token; excess gets a real 429. `window` picks how the
+   * interval is cut: "aligned" (fixed windows aligned to the clock, the default),
+   * "first-request" (fixed windows starting with the token's first request) or "sliding"
+   * (a sliding log). Absent: headers only, never 429.
+   */
+  rateLimit?: RateLimitConfig;
   seed?: SimulatorSeed;
   /** Bodies of the operations whose success body the spec leaves undeclared. */
   responseBodies?: {
@@ -178,19 +184,33 @@ export type Fault = {
    * Default: any request. `path` is relative to the request's own base (v1 or v2); a
    * string must match exactly. `api` limits the fault to one API.
    */
-  match?: { method?: string; path?: string | RegExp; api?: "v1" | "v2" };
+  match?: {
+    method?: string;
+    path?: string | RegExp;
+    api?: "v1" | "v2";
+    /** Only requests with this bearer token. */
+    token?: string;
+  };
   /** Default 1; Infinity allowed. */
   times?: number;
+  /** The fault lifts by itself this long after it was injected (whatever `times` is left). */
+  forMs?: number;
+  /** Let this many matching requests through first (e.g. a 429 on the fourth page of a walk). */
+  skip?: number;
 } & (
   | { status: 400 | 401 | 403 | 404 | 409 | 500 | 502 | 503; body?: unknown }
   | {
       status: 429;
+      /** The wait the answer names (default 1000); `resetAt` and `Retry-After` follow from it. */
       waitMs?: number;
-      /** Epoch seconds. */
+      /** X-RateLimit-Reset, in `resetUnit`s since the epoch. Default: now + waitMs. */
       resetAt?: number;
+      /** The unit X-RateLimit-Reset is sent in: "seconds" as the spec has it (default), or "milliseconds". */
+      resetUnit?: "seconds" | "milliseconds";
       /** A date-time string. */
       retryAfter?: string;
-      omit?: ("body" | "reset" | "retryAfter")[];
+      /** Parts left out: the whole body, only rateLimit.waitMs in it, or a header. */
+      omit?: ("body" | "waitMs" | "reset" | "retryAfter")[];
     }
   | { delayMs: number }
   | { malformedJson: true }
