@@ -16,9 +16,10 @@
  *   out (an answer showing Remaining back up confirms the reset; a 429 names the real end).
  * - Spent with no end known: one request at a time, spaced by the token's steady rate, finds
  *   out whether the window slides (it then goes through) or waits for a reset (a 429 says when).
- * - A 429 holds the token for what it names, capped (rate-policy.ts): past a capped hold one
+ * - A 429 holds the token for what it names, capped (rate-policy.ts): past the hold one
  *   request goes as a probe, and only its answer lifts or renews the hold. A 2xx showing
- *   budget left ends any hold.
+ *   budget left ends any hold. A 429's wait pins the window's end only when it is a good
+ *   part of the interval (a short one may be a sliding window's oldest request leaving).
  * - The interval is revised from every 429 body and every reset observed (the shortest gap
  *   between two resets), never fixed by a first guess.
  * - Before the first answer one request goes at a time (another once the latest has been in
@@ -77,7 +78,14 @@ const UNCONFIRMED_SHARE = 0.1;
  */
 const END_SLACK = 0.1;
 /** A Remaining that rises by at least this share of the limit is a reset, not a trickle. */
-const RESET_JUMP_SHARE = 0.5;
+const RESET_JUMP_SHARE = 0.25;
+/** A 429's wait of at least this share of the interval pins the window's end. */
+const PINNING_WAIT_SHARE = 0.25;
+/** The steady rate keeps this little under the limit, for answers that race each other. */
+const STEADY_SLACK = 1.03;
+/** How fast recentShare follows its samples, and its floor. */
+const SHARE_SMOOTHING = 0.2;
+const MIN_SHARE = 0.02;
 
 /** A request that started: hand it back to `answered` or `unanswered`. */
 export interface Ticket {
@@ -105,6 +113,14 @@ export class TokenBudget {
   private tokens = 0;
   private lastRefill = Number.NEGATIVE_INFINITY;
   private lastSentAt = Number.NEGATIVE_INFINITY;
+  /** When this process's requests of the last interval were sent (for recentShare). */
+  private readonly sentLog: number[] = [];
+  /**
+   * This process's share of the token's count over the last interval, measured on every
+   * answer (mine / (limit − remaining)): what spaces its requests where no reset is known.
+   * Measured shares of all replicas add up to one, so their rates add up to the limit.
+   */
+  private recentShare = 1;
   private lastProbeAt = Number.NEGATIVE_INFINITY;
   /** Rolled past a believed reset that no answer has confirmed yet: requests sent since. */
   private unconfirmed?: number;
@@ -114,7 +130,7 @@ export class TokenBudget {
   private mine = 0;
   private metLimit = false;
   private pressed = false;
-  /** A 429's hold: no request before `until`; after it, if `probe`, one request finds out. */
+  /** A 429's hold: no request before `until`; after it, one request (a probe) finds out. */
   private hold?: { until: number; probe: boolean };
   private probeSentAt?: number;
 
@@ -198,7 +214,15 @@ export class TokenBudget {
       }
       return { go: false, waitMs: this.inFlight.length === 0 ? since + every - now : undefined };
     }
-    if (this.windowEnd === undefined) return { go: true };
+    if (this.windowEnd === undefined) {
+      // No reset known (a sliding window, or one not found yet): with little left, keep to
+      // the steady rate, so replicas that share it do not all take the last of it at once.
+      if (this.intervalMs === undefined || available > (this.limit ?? 0) * BURST_SHARE) {
+        return { go: true };
+      }
+      const waitMs = this.lastSentAt + this.steadySpacingMs() - now;
+      return waitMs <= 0 ? { go: true } : { go: false, waitMs };
+    }
     const slack = END_SLACK * (this.intervalMs ?? 0) * this.share ** 2;
     const left = Math.max(1, this.windowEnd - now - slack);
     const rate = (this.share * available) / left;
@@ -216,6 +240,7 @@ export class TokenBudget {
   started(now: number, probe = false): Ticket {
     this.inFlight.push(now);
     this.lastSentAt = now;
+    this.sentLog.push(now);
     return { sentAt: now, probe };
   }
 
@@ -239,24 +264,31 @@ export class TokenBudget {
     const current = this.windowStart === undefined || ticket.sentAt >= this.windowStart;
 
     if (reading.limited) {
+      // Refused requests are not in Common Room's count, so not in this process's share.
+      const index = this.sentLog.lastIndexOf(ticket.sentAt);
+      if (index >= 0) this.sentLog.splice(index, 1);
       this.onLimited(ticket, reading, at);
       return;
     }
     if (ticket.probe || (this.hold && (reading.remaining ?? 0) > 0)) {
-      // The probe went through, or an answer shows budget left: the hold is over.
+      // The probe went through, or an answer shows budget left: the hold is over. A probe
+      // whose answer says nothing of the budget leaves it unknown, not spent.
       this.hold = undefined;
       this.probeSentAt = undefined;
+      if (reading.remaining === undefined) this.remaining = undefined;
     }
     if (reading.remaining === undefined) {
       if (reading.limit === undefined) this.unconfirmed = undefined;
       return;
     }
+    this.measureShare(ticket.sentAt, reading.remaining);
     if (this.unconfirmed !== undefined && ticket.sentAt >= (this.windowStart ?? at)) {
       // The first answer past the believed reset says where the budget really stands: a rise
       // confirms the reset; none means the window is not where we thought.
       this.unconfirmed = undefined;
-      if (reading.remaining > (this.beforeRoll ?? 0)) this.noteReset(this.windowStart ?? at);
-      else this.windowEnd = this.windowStart = undefined;
+      if (reading.remaining - (this.beforeRoll ?? 0) >= this.resetRise()) {
+        this.noteReset(this.windowStart ?? at);
+      } else this.windowEnd = this.windowStart = undefined;
       this.remaining = reading.remaining;
       this.lowSentAt = ticket.sentAt;
       this.mine += 1;
@@ -279,6 +311,20 @@ export class TokenBudget {
     }
   }
 
+  /** mine / counted over the interval up to this request, smoothed. */
+  private measureShare(sentAt: number, remaining: number): void {
+    if (this.intervalMs === undefined || this.limit === undefined) return;
+    const since = sentAt - this.intervalMs;
+    while (this.sentLog.length > 0 && (this.sentLog[0] as number) <= since - this.intervalMs) {
+      this.sentLog.shift();
+    }
+    const counted = this.limit - remaining;
+    if (counted <= 0) return;
+    const mine = this.sentLog.filter((t) => t > since && t <= sentAt).length;
+    const sample = Math.max(MIN_SHARE, Math.min(1, mine / counted));
+    this.recentShare += SHARE_SMOOTHING * (sample - this.recentShare);
+  }
+
   private onLimited(ticket: Ticket, reading: RateReading, at: number): void {
     if (!this.metLimit) {
       this.metLimit = true;
@@ -287,16 +333,26 @@ export class TokenBudget {
       if (this.share < ALONE_SHARE) this.margin = Math.min(ceiling, this.margin + MARGIN_STEP);
     }
     this.remaining = 0;
+    // A 429 just past a believed reset: the reset was not there.
+    const believedWrongly = this.unconfirmed !== undefined;
     this.unconfirmed = undefined;
     this.probeSentAt = undefined;
     const { holdMs, capped } = holdOf(reading.waitMs, this.maxWaitMs);
     const until = at + holdMs;
     // A probe's 429 renews the hold; any other keeps the longer of the two.
-    if (ticket.probe || !this.hold || until > this.hold.until) this.hold = { until, probe: capped };
-    // A wait that fits the interval pins where it ends; a longer one (a quota, one endpoint's
-    // limit, a bad header) says nothing about the window.
-    const fits = this.intervalMs === undefined || holdMs <= this.intervalMs;
-    if (!capped && reading.waitMs !== undefined && fits) {
+    // Past any hold one request finds out first; a capped one's answer alone lifts it.
+    if (ticket.probe || !this.hold || until > this.hold.until) this.hold = { until, probe: true };
+    if (believedWrongly) {
+      this.windowEnd = this.windowStart = undefined;
+      return;
+    }
+    // A wait of a good part of the interval pins where the window ends. A short one may be a
+    // sliding window's oldest request leaving, and a longer one (a quota, one endpoint's
+    // limit, a bad header) says nothing about the window: resets seen pin those instead.
+    const pins =
+      this.intervalMs === undefined ||
+      (holdMs <= this.intervalMs && holdMs >= this.intervalMs * PINNING_WAIT_SHARE);
+    if (!capped && reading.waitMs !== undefined && pins) {
       this.windowEnd = until;
       this.windowStart = this.intervalMs === undefined ? undefined : until - this.intervalMs;
     }
@@ -306,10 +362,6 @@ export class TokenBudget {
   private held(now: number): Verdict | undefined {
     if (!this.hold) return undefined;
     if (now < this.hold.until) return { go: false, waitMs: this.hold.until - now, hold: true };
-    if (!this.hold.probe) {
-      this.hold = undefined;
-      return undefined;
-    }
     if (this.probeSentAt !== undefined && now - this.probeSentAt < PROBE_TIMEOUT_MS) {
       return { go: false, hold: true };
     }
@@ -321,10 +373,14 @@ export class TokenBudget {
     if (index >= 0) this.inFlight.splice(index, 1);
   }
 
-  /** One request per this many ms keeps the token at its limit on any window. */
+  /**
+   * One request per this many ms keeps the token at its limit on any window: the interval
+   * over this process's part of the limit.
+   */
   private steadySpacingMs(): number {
     if (this.limit === undefined || this.intervalMs === undefined) return PROBE_EVERY_MS;
-    return Math.max(1, Math.ceil(this.intervalMs / Math.max(1, this.limit)));
+    const perInterval = Math.max(1, this.limit * this.recentShare);
+    return Math.max(1, Math.ceil((this.intervalMs / perInterval) * STEADY_SLACK));
   }
 
   /** Rolls the interval forward past its believed end; a view with no end expires. */
@@ -372,7 +428,12 @@ export class TokenBudget {
 
   private isReset(remaining: number): boolean {
     if (this.limit === undefined || this.remaining === undefined) return true;
-    return remaining - this.remaining >= Math.max(2, this.limit * RESET_JUMP_SHARE);
+    return remaining - this.remaining >= this.resetRise();
+  }
+
+  /** A rise of Remaining at least this big is a reset; a smaller one, a window that slides. */
+  private resetRise(): number {
+    return Math.max(2, (this.limit ?? 0) * RESET_JUMP_SHARE);
   }
 
   private newInterval(start: number): void {

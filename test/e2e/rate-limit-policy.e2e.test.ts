@@ -11,7 +11,7 @@ import { lastTask, SOURCE_ID, startHarness, type Harness } from "./harness.js";
  * Conductor OSS server.
  */
 
-const CAP_SECONDS = 5;
+const CAP_SECONDS = 8;
 const CONTACTS = 250;
 
 /** 250 contacts: the simulator's 230, and 20 more after them. */
@@ -24,16 +24,17 @@ function contacts() {
   return [...base, ...extra];
 }
 
-describe("the rate-limit policy, end to end", () => {
+describe("the rate-limit policy, end to end", { timeout: 60_000 }, () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness({
       env: { COMMON_ROOM_MAX_RATE_WAIT_SECONDS: String(CAP_SECONDS) },
       // Each request takes 50 ms, so a batch or a walk is still under way when a test injects.
       simulator: { seed: { contacts: contacts() }, latencyMs: 50 },
-      // A 4 s response timeout gives each attempt a 3.2 s budget: a hold of the cap (5 s)
-      // does not fit in it, so a capped hold hands the task back.
-      taskDef: { responseTimeoutSeconds: 4, retryCount: 0 },
+      // A 6 s response timeout gives each attempt a 4.8 s budget: a hold of the cap (8 s)
+      // does not fit in it, so a capped hold hands the task back. (Less leaves a loaded
+      // machine too little room to deliver before the real server's response timeout.)
+      taskDef: { responseTimeoutSeconds: 6, retryCount: 0 },
     });
   });
   afterAll(async () => {
@@ -43,10 +44,10 @@ describe("the rate-limit policy, end to end", () => {
 
   it("a 429 naming ten minutes holds the token for the cap, then a probe lifts it: later tasks of any operation run", async () => {
     h.sim.inject({ status: 429, waitMs: 600_000, match: { path: "/tags" } });
-    const first = h.runTask("common_room_list_tags", {}, { timeoutMs: 30_000 });
+    const first = h.runTask("common_room_list_tags", {}, { timeoutMs: 45_000 });
     await until(() => h.sim.requests.length >= 1);
     // Another operation of the same token, started while the hold is on.
-    const second = h.runTask("common_room_get_segments", {}, { timeoutMs: 30_000 });
+    const second = h.runTask("common_room_get_segments", {}, { timeoutMs: 45_000 });
     const [tag, segments] = await Promise.all([first, second]);
     expect(tag.status).toBe("COMPLETED");
     expect(segments.status).toBe("COMPLETED");
@@ -90,7 +91,7 @@ describe("the rate-limit policy, end to end", () => {
     const running = h.runTask(
       "common_room_bulk_add_or_edit_users",
       { destinationSourceId: SOURCE_ID, users },
-      { timeoutMs: 40_000 },
+      { timeoutMs: 45_000 },
     );
     // After 20 writes, one answer names a ten-minute wait: capped, it is still past the budget.
     await until(() => h.sim.requests.filter((r) => r.method === "POST").length >= 20);
@@ -113,7 +114,7 @@ describe("the rate-limit policy, end to end", () => {
     const run = h.runTask(
       "common_room_list_contacts",
       { fetchAll: true, limit: 25, maxItems: 10_000 },
-      { timeoutMs: 40_000 },
+      { timeoutMs: 45_000 },
     );
     await until(() => h.sim.requests.length >= 3);
     h.sim.inject({ status: 429, waitMs: 600_000, match: { path: "/contacts", api: "v2" } });
