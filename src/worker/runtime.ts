@@ -392,7 +392,11 @@ export class WorkerRuntime {
       taskType: poller.taskType,
       integration: this.options.integrations.labelOf(task.inputData?.integrationName),
       outcome: classified.outcome,
-      code: classified.error?.code,
+      // A hand-back's code (RATE_LIMITED or DRAINING) tells the two apart in the metrics.
+      code:
+        classified.outcome === "waiting"
+          ? String(waitingCode(classified) ?? "")
+          : classified.error?.code,
       durationMs,
     });
     return classified;
