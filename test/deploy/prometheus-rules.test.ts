@@ -1,0 +1,27 @@
+import { spawnSync } from "node:child_process";
+import { dirname } from "node:path";
+import { describe, expect, it } from "vitest";
+import { RULES_FILE } from "./metrics-used.js";
+import { installed, skippedLoudly } from "./promtool.js";
+
+/** deploy/prometheus/ through promtool: the rules parse, and their unit tests pass. */
+const haveTool = installed("promtool");
+if (!haveTool) skippedLoudly("promtool check rules and promtool test rules");
+
+function promtool(...args: string[]) {
+  return spawnSync("promtool", args, { cwd: dirname(RULES_FILE), encoding: "utf8" });
+}
+
+describe.skipIf(!haveTool)("deploy/prometheus rules", () => {
+  it("pass promtool check rules", () => {
+    const run = promtool("check", "rules", "commonroom-worker.rules.yml");
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/SUCCESS: \d+ rules found/);
+  });
+
+  it("pass their unit tests, promtool test rules", () => {
+    const run = promtool("test", "rules", "commonroom-worker.test.yml");
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/SUCCESS/);
+  });
+});
