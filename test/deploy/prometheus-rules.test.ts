@@ -1,6 +1,9 @@
 import { spawnSync } from "node:child_process";
-import { dirname } from "node:path";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { packageRoot } from "../../src/package-root.js";
 import { RULES_FILE } from "./metrics-used.js";
 import { installed, skippedLoudly } from "./promtool.js";
 
@@ -23,5 +26,20 @@ describe.skipIf(!haveTool)("deploy/prometheus rules", () => {
     const run = promtool("test", "rules", "commonroom-worker.test.yml");
     expect(run.status, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toMatch(/SUCCESS/);
+  });
+});
+
+describe("docs/alerts.md", () => {
+  it("explains every alert, where the rule's runbook annotation points", () => {
+    const docs = readFileSync(join(packageRoot(), "docs", "alerts.md"), "utf8");
+    const { groups } = parse(readFileSync(RULES_FILE, "utf8")) as {
+      groups: { rules: { alert?: string; annotations?: { runbook?: string } }[] }[];
+    };
+    const alerts = groups.flatMap((g) => g.rules.filter((r) => r.alert));
+    expect(alerts.length).toBeGreaterThan(10);
+    for (const rule of alerts) {
+      expect(docs, rule.alert).toContain(`\n## ${rule.alert}\n`);
+      expect(rule.annotations?.runbook).toBe(`docs/alerts.md#${rule.alert!.toLowerCase()}`);
+    }
   });
 });
