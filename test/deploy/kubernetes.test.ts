@@ -112,6 +112,11 @@ describe("deploy/kubernetes manifests", () => {
     expect(ignore).toMatch(/^\*$/m);
     for (const { path } of secretFiles) expect(path.startsWith("secrets/"), path).toBe(true);
     expect(kustomization.images?.map((i) => i.name)).toContain(container.image);
+    // The release this kustomization was written for: a version bump must bump its tag too.
+    const { version } = JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as {
+      version: string;
+    };
+    expect(kustomization.images?.find((i) => i.name === container.image)?.newTag).toBe(version);
   });
 
   it("give the worker a configuration it loads: token and webhook secrets read from files", () => {
