@@ -85,12 +85,36 @@ function podConfiguration() {
 }
 
 describe("deploy/kubernetes manifests", () => {
-  it("match the Kubernetes schemas, the optional Ingress example too", () => {
+  it("match the Kubernetes schemas: each manifest, the generated ConfigMap and Secret, the Ingress example", () => {
     const all = [...resources, ...readManifests("ingress.example.yaml")];
     expect(all.map((m) => m.kind).sort()).toEqual(
       ["Deployment", "Ingress", "PodDisruptionBudget", "Service"].sort(),
     );
     for (const manifest of all) validateManifest(manifest);
+    // What the generators make, as kustomize makes it (its output is checked below too).
+    const generated: Manifest[] = [
+      {
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: configMapGenerator.name },
+        data: Object.fromEntries(
+          configFiles.map(({ key, path }) => [
+            key,
+            readFileSync(join(KUBERNETES_DIR, path), "utf8"),
+          ]),
+        ),
+      },
+      {
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name: secretGenerator.name },
+        type: "Opaque",
+        data: Object.fromEntries(
+          secretFiles.map(({ key, path }) => [key, Buffer.from(SECRETS[path]!).toString("base64")]),
+        ),
+      },
+    ];
+    for (const manifest of generated) validateManifest(manifest);
   });
 
   it("are refused by the schema check when a field has the wrong type", () => {
