@@ -29,7 +29,9 @@ export interface RuntimeObserver {
     durationMs: number;
   }): void;
   onInFlightChange?(e: { taskType: string; inFlight: number }): void;
-  onDeliveryRetry?(e: { taskType: string }): void;
+  onDeliveryRetry?(e: { taskType: string; attempt: number }): void;
+  /** A result that needed retries was acknowledged or given up. */
+  onDeliverySettled?(e: { taskType: string; retries: number }): void;
   onDeliveryGiveUp?(e: { taskType: string; reason: string }): void;
 }
 
@@ -309,7 +311,8 @@ export class WorkerRuntime {
         operation: poller.operation.name,
       });
       const classified = await this.runTask(poller, task, log);
-      task = await deliverResult({
+      let retries = 0;
+      const next: Promise<PolledTask | undefined> = deliverResult({
         gateway: this.options.gateway,
         task,
         taskType: poller.taskType,
@@ -320,9 +323,16 @@ export class WorkerRuntime {
         signal: this.abandon.signal,
         logger: log,
         hooks: {
-          onRetry: (e) => this.options.observer?.onDeliveryRetry?.({ taskType: e.taskType }),
+          onRetry: (e) => {
+            retries++;
+            this.options.observer?.onDeliveryRetry?.({ taskType: e.taskType, attempt: e.attempt });
+          },
           onGiveUp: (e) => this.options.observer?.onDeliveryGiveUp?.(e),
         },
+      });
+      task = await next.finally(() => {
+        if (retries > 0)
+          this.options.observer?.onDeliverySettled?.({ taskType: poller.taskType, retries });
       });
     }
   }
