@@ -41,9 +41,9 @@ describe("commonroom-worker register", () => {
     for (let i = 0; i < 2; i++) {
       const { code, out } = await run(["register", "--examples"], env);
       expect(code, out).toBe(0);
-      expect(out).toContain("Registered 21 task definitions and 4 workflows");
+      expect(out).toContain("Registered 27 task definitions and 4 workflows");
     }
-    expect(conductor.taskDefs.size).toBe(21);
+    expect(conductor.taskDefs.size).toBe(27);
     const def = conductor.taskDefs.get("common_room_delete_tag")!;
     expect(def).toMatchObject({
       retryCount: 5,
