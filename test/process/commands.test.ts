@@ -41,7 +41,7 @@ describe("commonroom-worker register", () => {
     for (let i = 0; i < 2; i++) {
       const { code, out } = await run(["register", "--examples"], env);
       expect(code, out).toBe(0);
-      expect(out).toContain("Registered 27 task definitions and 4 workflows");
+      expect(out).toContain("Registered 27 task definitions and 6 workflows");
     }
     expect(conductor.taskDefs.size).toBe(27);
     const def = conductor.taskDefs.get("common_room_delete_tag")!;
@@ -58,10 +58,12 @@ describe("commonroom-worker register", () => {
       name: string;
     }[];
     expect(workflows.map((w) => w.name).sort()).toEqual([
+      "common_room_new_activity_digest",
       "common_room_new_contact_onboarding",
       "common_room_product_signup",
       "common_room_segment_report",
       "common_room_tag_housekeeping",
+      "common_room_website_visit_to_account",
     ]);
   });
 
