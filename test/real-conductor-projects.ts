@@ -24,6 +24,7 @@ export const REAL_CONDUCTOR_FILES = [
 const STORE_SENSITIVE_FILES = [
   "test/oss/parity.test.ts",
   "test/oss/scheduler-parity.test.ts",
+  "test/e2e/scheduled-trigger.e2e.test.ts",
   "test/e2e/accounts.e2e.test.ts",
   "test/e2e/task-logs.e2e.test.ts",
   "test/e2e/polling.e2e.test.ts",

@@ -29,7 +29,7 @@ export interface RouteDeps {
   decider: Decider;
   execution: Execution;
   scheduler: Scheduler;
-  options: Required<Pick<ConductorServerOptions, "updateV2" | "emptyPoll">>;
+  options: Required<Pick<ConductorServerOptions, "updateV2" | "emptyPoll" | "scheduler">>;
 }
 
 const HEALTH = { healthResults: [], suppressedHealthResults: [], healthy: true };
@@ -90,7 +90,7 @@ export function conductorRoutes({
 
   const startWorkflow = (request: StartWorkflowRequest) => startWorkflowOf(store, decider, request);
 
-  return [
+  const routes = [
     route("GET", "/health", () => json(HEALTH)),
     route("GET", "/api/health", () => json(HEALTH)),
 
@@ -249,6 +249,16 @@ export function conductorRoutes({
       if (!workflow) throw notFound(`Workflow with id: ${param(req, 0)} not found.`);
       return json(workflowJson(workflow, req.query.get("includeTasks") !== "false"));
     }),
+    route("DELETE", "/api/workflow/{workflowId}", (req) => {
+      // Terminate (WorkflowResource#terminate): pending tasks are canceled.
+      const workflow = store.workflows.get(param(req, 0));
+      if (!workflow) throw notFound(`Workflow with id: ${param(req, 0)} not found.`);
+      if (!isTerminalWorkflow(workflow.status))
+        decider.finish(workflow, "TERMINATED", req.query.get("reason") ?? undefined);
+      return empty(200);
+    }),
+  ];
+  const schedulerRoutes = [
     // ---- scheduler (since 3.30, on by default)
     route("POST", "/api/scheduler/schedules", (req) =>
       json(scheduler.save(parseJson(req.rawBody))),
@@ -281,14 +291,7 @@ export function conductorRoutes({
         ),
       );
     }),
-
-    route("DELETE", "/api/workflow/{workflowId}", (req) => {
-      // Terminate (WorkflowResource#terminate): pending tasks are canceled.
-      const workflow = store.workflows.get(param(req, 0));
-      if (!workflow) throw notFound(`Workflow with id: ${param(req, 0)} not found.`);
-      if (!isTerminalWorkflow(workflow.status))
-        decider.finish(workflow, "TERMINATED", req.query.get("reason") ?? undefined);
-      return empty(200);
-    }),
   ];
+  // Before 3.30 there is no scheduler: its paths are unknown routes (404).
+  return options.scheduler === "absent" ? routes : [...routes, ...schedulerRoutes];
 }

@@ -47,7 +47,11 @@ export async function startConductorServer(
     decider,
     execution,
     scheduler,
-    options: { updateV2: opts.updateV2 ?? "enabled", emptyPoll: opts.emptyPoll ?? "json-array" },
+    options: {
+      updateV2: opts.updateV2 ?? "enabled",
+      emptyPoll: opts.emptyPoll ?? "json-array",
+      scheduler: opts.scheduler ?? "enabled",
+    },
   });
   const tokens = opts.auth ? new TokenIssuer(opts.auth) : undefined;
   const requests: RecordedRequest[] = [];
