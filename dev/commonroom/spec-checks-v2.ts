@@ -216,6 +216,19 @@ function checkDateTime(raw: string, at: string, ctx: V2CheckContext): void {
     );
 }
 
+/** The `contactId` and `organizationId` filters that activities and visits share. */
+function checkContactAndOrganization(
+  get: (name: string) => string | undefined,
+  ctx: V2CheckContext,
+): void {
+  const contact = get("contactId");
+  if (contact !== undefined)
+    checkPrefixedId(contact, "query.contactId", "contact", "invalid_contact_id", ctx);
+  const org = get("organizationId");
+  if (org !== undefined)
+    checkPrefixedId(org, "query.organizationId", "organization", "invalid_organization_id", ctx);
+}
+
 /** The query (and path) checks of a v2 route. */
 export function checkV2Request(
   operation: V2OperationName,
@@ -274,18 +287,7 @@ export function checkV2Request(
       if (cols !== undefined)
         checkCols(cols, ACTIVITY_COLS, { customFields: false, recordCount: true }, ctx);
       if (sort !== undefined) checkEnum(sort, "query.sort", ACTIVITY_SORTS, ctx);
-      const contact = get("contactId");
-      if (contact !== undefined)
-        checkPrefixedId(contact, "query.contactId", "contact", "invalid_contact_id", ctx);
-      const org = get("organizationId");
-      if (org !== undefined)
-        checkPrefixedId(
-          org,
-          "query.organizationId",
-          "organization",
-          "invalid_organization_id",
-          ctx,
-        );
+      checkContactAndOrganization(get, ctx);
       for (const name of ["startDate", "endDate"]) {
         const value = get(name);
         if (value !== undefined) checkDateTime(value, `query.${name}`, ctx);
@@ -331,18 +333,7 @@ export function checkV2Request(
     case "listWebsiteVisits": {
       if (cols !== undefined)
         checkCols(cols, WEBSITE_VISIT_COLS, { customFields: false, recordCount: true }, ctx);
-      const contact = get("contactId");
-      if (contact !== undefined)
-        checkPrefixedId(contact, "query.contactId", "contact", "invalid_contact_id", ctx);
-      const org = get("organizationId");
-      if (org !== undefined)
-        checkPrefixedId(
-          org,
-          "query.organizationId",
-          "organization",
-          "invalid_organization_id",
-          ctx,
-        );
+      checkContactAndOrganization(get, ctx);
       return;
     }
     case "createSegment":

@@ -491,18 +491,13 @@ export class CommonRoomClient {
   }
 
   /** v2 GET /activities/{id}. */
-  async getActivity(
+  getActivity(
     activityId: string,
     query: { cols?: string } = {},
     o?: CallOptions,
   ): Promise<V2Activity> {
-    return this.v2Item(
-      "getActivity",
-      `/activities/${pathSegment(activityId)}`,
-      query,
-      ActivityResponse,
-      o,
-    );
+    const path = `/activities/${pathSegment(activityId)}`;
+    return this.v2Item("getActivity", path, query, ActivityResponse, o);
   }
 
   /** v2 GET /organizations: one page. */
@@ -527,13 +522,8 @@ export class CommonRoomClient {
     query: { cols?: string } = {},
     o?: CallOptions,
   ): Promise<V2Segment> {
-    return this.v2Item(
-      "getSegment",
-      `/segments/${pathSegment(segmentId)}`,
-      query,
-      SegmentResponse,
-      o,
-    );
+    const path = `/segments/${pathSegment(segmentId)}`;
+    return this.v2Item("getSegment", path, query, SegmentResponse, o);
   }
 
   /** v2 GET /website-visits: one page. */
