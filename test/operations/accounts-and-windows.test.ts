@@ -157,3 +157,36 @@ describe("the other account-level reads", () => {
     expect(resumed.result.outputData).toMatchObject({ truncated: false, nextCursor: null });
   });
 });
+
+describe("the new lists under the output ceiling", () => {
+  it.each([
+    ["list_website_visits", "visits", { cols: "contactId,organizationId" }, 300],
+    ["list_organizations", "organizations", { cols: "topContacts,profiles,leadScores" }, 12],
+    ["list_activities", "activities", { cols: "content,url,subSourceNames" }, 520],
+  ] as const)(
+    "%s stops before the ceiling and its cursor walks the rest exactly",
+    async (task, key, extra, total) => {
+      const ceiling = 3_000;
+      const seen: string[] = [];
+      let cursor: unknown = undefined;
+      let runs = 0;
+      for (;;) {
+        const { result } = await run(
+          task,
+          { ...extra, limit: 50, fetchAll: true, maxItems: 10_000, cursor },
+          { maxOutputBytes: ceiling },
+        );
+        expect(result.status, JSON.stringify(result.outputData).slice(0, 300)).toBe("COMPLETED");
+        expect(Buffer.byteLength(JSON.stringify(result.outputData))).toBeLessThanOrEqual(ceiling);
+        seen.push(...(result.outputData[key] as { id: string }[]).map((item) => item.id));
+        runs++;
+        cursor = result.outputData.nextCursor;
+        expect(result.outputData.truncated).toBe(cursor !== null);
+        if (cursor === null) break;
+      }
+      expect(runs).toBeGreaterThan(1);
+      expect(seen).toHaveLength(total);
+      expect(new Set(seen).size).toBe(total);
+    },
+  );
+});
