@@ -13,6 +13,14 @@ const ExactFilter = z
   .min(1, "must not be blank")
   .max(500, "must be at most 500 characters");
 
+/** The sorts GET /organizations takes (v2 spec), checked before the call. */
+const OrganizationSort = z
+  .string({ invalid_type_error: "must be a string" })
+  .regex(
+    /^(id|member_count|ls_\d+|cf_\d+)$/,
+    "must be id, member_count, ls_<number> or cf_<number>",
+  );
+
 export const listOrganizations = defineOperation({
   name: "List Organizations",
   task: "list_organizations",
@@ -22,6 +30,7 @@ export const listOrganizations = defineOperation({
     name: ExactFilter.optional(),
     primaryDomain: ExactFilter.optional(),
     ...ListInput,
+    sort: OrganizationSort.optional(),
     cols: columnsOf(COLUMNS.listOrganizations),
   }),
   budgetMs: 120_000,

@@ -138,6 +138,14 @@ describe("the other account-level reads", () => {
     }
   });
 
+  it("List Organizations takes the spec's sorts only: another is INVALID_INPUT naming sort", async () => {
+    const sorted = await run("list_organizations", { sort: "member_count", direction: "desc" });
+    expect(sorted.result.status).toBe("COMPLETED");
+    const { error } = await run("list_organizations", { sort: "name" });
+    expect(error?.code).toBe("INVALID_INPUT");
+    expect(error?.message).toMatch(/sort: must be id, member_count, ls_<number> or cf_<number>/);
+  });
+
   it("List Organizations and List Website Visits page with fetchAll up to maxItems", async () => {
     const orgs = await run("list_organizations", { limit: 5, fetchAll: true });
     expect((orgs.result.outputData.organizations as unknown[]).length).toBe(12);
