@@ -9,13 +9,16 @@ import { integerInput } from "../commonroom/input-forms.js";
 import { InvalidInputError } from "./errors.js";
 
 const AS_OF_MESSAGE =
-  "must be an ISO 8601 date-time with a zone (2024-05-01T12:00:00Z) or epoch milliseconds";
+  "must be an ISO 8601 date-time with a zone (2024-05-01T12:00:00Z), a date, or epoch milliseconds";
 
 const ISO_DATE_TIME = z.string().datetime({ offset: true });
+/** A date alone is its midnight, UTC, as Common Room reads a date. */
+const ISO_DATE = z.string().date();
 
 /**
- * A moment, as epoch ms: an ISO 8601 date-time with `Z` or an offset, or epoch milliseconds
- * as a number or a string of digits (Conductor's scheduler gives a number).
+ * A moment, as epoch ms: an ISO 8601 date-time with `Z` or an offset, a date (its midnight
+ * UTC), or epoch milliseconds as a number or a string of digits (Conductor's scheduler
+ * gives a number).
  */
 export const AsOf = z
   .union([z.number(), z.string()], { errorMap: () => ({ message: AS_OF_MESSAGE }) })
@@ -27,7 +30,9 @@ export const AsOf = z
           ? Number(value)
           : ISO_DATE_TIME.safeParse(value.trim()).success
             ? Date.parse(value)
-            : NaN;
+            : ISO_DATE.safeParse(value.trim()).success
+              ? Date.parse(`${value.trim()}T00:00:00Z`)
+              : NaN;
     if (!Number.isSafeInteger(ms) || ms <= 0) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, message: AS_OF_MESSAGE });
       return z.NEVER;

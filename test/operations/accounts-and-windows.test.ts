@@ -54,11 +54,13 @@ describe("List Activities over a window", () => {
     expect(seen.sort()).toEqual(expected.sort());
   });
 
-  it("asOf as Conductor gives it in a string, or as ISO 8601 with an offset, is the same moment", async () => {
+  it("asOf as Conductor gives it in a string, as ISO 8601 with an offset, or as a date is the same moment", async () => {
     await run("list_activities", { asOf: "1709251200000", lookbackSeconds: "60" });
     await run("list_activities", { asOf: "2024-03-01T01:00:00+01:00", lookbackSeconds: 60 });
-    const [a, b] = v2Queries("/activities");
+    await run("list_activities", { asOf: "2024-03-01", lookbackSeconds: 60 });
+    const [a, b, c] = v2Queries("/activities");
     expect(a).toEqual(b);
+    expect(c).toEqual(a);
     expect(a).toEqual({
       startDate: "2024-02-29T23:59:00.000Z",
       endDate: "2024-02-29T23:59:59.999Z",
@@ -71,6 +73,7 @@ describe("List Activities over a window", () => {
     [{ asOf: 1709251200000, lookbackSeconds: 60, startDate: "2024-01-01" }, "startDate", "either"],
     [{ asOf: "yesterday", lookbackSeconds: 60 }, "asOf", "ISO 8601"],
     [{ asOf: "2024-03-01T00:00:00", lookbackSeconds: 60 }, "asOf", "with a zone"],
+    [{ asOf: "2024-02-30", lookbackSeconds: 60 }, "asOf", "a date"],
     [{ asOf: 1709251200000, lookbackSeconds: 0 }, "lookbackSeconds", "whole number"],
   ])("%j is INVALID_INPUT naming %s, before any call", async (input, field, message) => {
     const { result, error } = await run("list_activities", input);
