@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { COLUMNS } from "../commonroom/columns.js";
 import { BooleanInput } from "../commonroom/input-forms.js";
 import {
   ActivityId,
@@ -11,7 +12,6 @@ import {
 import { activityCatalogIssues } from "./catalog.js";
 import { defineOperation } from "./define.js";
 import { resolveDestinationSourceId } from "./destination.js";
-import { COLUMNS } from "../commonroom/columns.js";
 import { columnsOf } from "./column-input.js";
 import { ListInput, listPages } from "./paging.js";
 import { windowDates, WindowInput } from "./time-window.js";

@@ -1,8 +1,8 @@
 import { z } from "zod";
+import { COLUMNS } from "../commonroom/columns.js";
 import { OrganizationId } from "../commonroom/schemas.js";
 import { defineOperation } from "./define.js";
 import { DomainInput } from "./domain.js";
-import { COLUMNS } from "../commonroom/columns.js";
 import { columnsOf } from "./column-input.js";
 import { ListInput, listPages } from "./paging.js";
 

@@ -1,9 +1,9 @@
 import { z } from "zod";
+import { COLUMNS } from "../commonroom/columns.js";
 import { isCommonRoomError } from "../commonroom/errors.js";
 import { MAX_NAME_LENGTH, ObjectTypeId, SegmentId, SegmentRef } from "../commonroom/schemas.js";
 import { defineOperation } from "./define.js";
 import { InvalidInputError } from "./errors.js";
-import { COLUMNS } from "../commonroom/columns.js";
 import { columnsOf } from "./column-input.js";
 
 export const getSegments = defineOperation({

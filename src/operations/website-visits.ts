@@ -1,7 +1,7 @@
 import { z } from "zod";
+import { COLUMNS } from "../commonroom/columns.js";
 import { ContactId, OrganizationId } from "../commonroom/schemas.js";
 import { defineOperation } from "./define.js";
-import { COLUMNS } from "../commonroom/columns.js";
 import { columnsOf } from "./column-input.js";
 import { listPages, PagingInput } from "./paging.js";
 
