@@ -17,8 +17,11 @@ export {
   DEFAULT_CONTACT_ACTIVITY_COUNT,
   DEFAULT_CONTACT_COUNT,
   DEFAULT_ORGANIZATIONS,
+  DEFAULT_WEBSITE_VISIT_COUNT,
   defaultContactActivities,
   defaultContacts,
+  defaultOrganizations,
+  defaultWebsiteVisits,
 } from "./seed-v2.js";
 export { deriveV2BaseUrl } from "./simulator.js";
 export {
@@ -51,7 +54,9 @@ export type {
   StoredActivity,
   StoredContact,
   StoredContactActivity,
+  StoredOrganization,
   StoredUser,
+  StoredWebsiteVisit,
   TagEntityType,
   V2FieldValue,
 } from "./types.js";

@@ -10,6 +10,7 @@ import type { z } from "zod";
 import { Transport, type Accepted, type CallOptions, type TransportOptions } from "./transport.js";
 import {
   ActivityList,
+  ActivityResponse,
   ActivityType,
   ApiTag,
   ApiToken,
@@ -18,17 +19,24 @@ import {
   CreateSegmentResponse,
   CustomField,
   Member,
+  OrganizationList,
+  OrganizationResponse,
   Segment,
+  SegmentResponse,
   SegmentStatus,
   TagList,
+  WebsiteVisitList,
   type ApiActivity,
   type ApiUser,
   type Contact,
+  type Organization,
   type SegmentEntityType,
   type SocialType,
   type SortDirection,
   type TagEntityType,
   type V2Activity,
+  type V2Segment,
+  type WebsiteVisit,
 } from "./schemas.js";
 
 export type { Accepted, CallOptions, CallTrace, CommonRoomObserver } from "./transport.js";
@@ -98,6 +106,28 @@ export interface ActivityQuery {
   cursor?: string;
 }
 
+/** Query of listOrganizations (v2 GET /organizations); only the parameters given are sent. */
+export interface OrganizationQuery {
+  /** Exact name. */
+  name?: string;
+  /** Exact primary domain. */
+  primaryDomain?: string;
+  sort?: string;
+  direction?: SortDirection;
+  cols?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+/** Query of listWebsiteVisits (v2 GET /website-visits); only the parameters given are sent. */
+export interface WebsiteVisitQuery {
+  contactId?: string;
+  organizationId?: string;
+  cols?: string;
+  limit?: number;
+  cursor?: string;
+}
+
 const CONTACT_QUERY_KEYS = [
   "segmentId",
   "organizationId",
@@ -119,6 +149,24 @@ const ACTIVITY_QUERY_KEYS = [
   "limit",
   "cursor",
 ] as const satisfies readonly (keyof ActivityQuery)[];
+
+const ORGANIZATION_QUERY_KEYS = [
+  "name",
+  "primaryDomain",
+  "sort",
+  "direction",
+  "cols",
+  "limit",
+  "cursor",
+] as const satisfies readonly (keyof OrganizationQuery)[];
+
+const WEBSITE_VISIT_QUERY_KEYS = [
+  "contactId",
+  "organizationId",
+  "cols",
+  "limit",
+  "cursor",
+] as const satisfies readonly (keyof WebsiteVisitQuery)[];
 
 /** A request timeout is never cut below this by a nearly spent budget. */
 export class CommonRoomClient {
@@ -336,7 +384,66 @@ export class CommonRoomClient {
     return this.v2Page("listActivities", "/activities", params, ActivityList, o);
   }
 
+  /** v2 GET /activities/{id}. */
+  getActivity(
+    activityId: string,
+    query: { cols?: string } = {},
+    o?: CallOptions,
+  ): Promise<V2Activity> {
+    const path = `/activities/${pathSegment(activityId)}`;
+    return this.v2Item("getActivity", path, query, ActivityResponse, o);
+  }
+
+  /** v2 GET /organizations: one page. */
+  listOrganizations(query: OrganizationQuery, o?: CallOptions): Promise<Page<Organization>> {
+    const params = queryOf(query, ORGANIZATION_QUERY_KEYS);
+    return this.v2Page("listOrganizations", "/organizations", params, OrganizationList, o);
+  }
+
+  /** v2 GET /organizations/{id}. */
+  getOrganization(
+    organizationId: string,
+    query: { cols?: string } = {},
+    o?: CallOptions,
+  ): Promise<Organization> {
+    const path = `/organizations/${pathSegment(organizationId)}`;
+    return this.v2Item("getOrganization", path, query, OrganizationResponse, o);
+  }
+
+  /** v2 GET /segments/{id} (`s_<number>`). */
+  getSegment(
+    segmentId: string,
+    query: { cols?: string } = {},
+    o?: CallOptions,
+  ): Promise<V2Segment> {
+    const path = `/segments/${pathSegment(segmentId)}`;
+    return this.v2Item("getSegment", path, query, SegmentResponse, o);
+  }
+
+  /** v2 GET /website-visits: one page. */
+  listWebsiteVisits(query: WebsiteVisitQuery, o?: CallOptions): Promise<Page<WebsiteVisit>> {
+    const params = queryOf(query, WEBSITE_VISIT_QUERY_KEYS);
+    return this.v2Page("listWebsiteVisits", "/website-visits", params, WebsiteVisitList, o);
+  }
+
   // -------------------------------------------------------------------------------------
+
+  /** One v2 object by its id: a GET whose body is `{ success: true, data }`, unwrapped. */
+  private async v2Item<T>(
+    operation: string,
+    path: string,
+    query: { cols?: string },
+    schema: z.ZodType<{ data: T }, z.ZodTypeDef, unknown>,
+    o: CallOptions | undefined,
+  ): Promise<T> {
+    const params = queryOf(query, ["cols"] as const);
+    const res = await this.transport.json(
+      { operation, method: "GET", path, api: "v2", query: params },
+      schema,
+      o,
+    );
+    return res.data;
+  }
 
   /** One page of a v2 list: a GET whose body is the list envelope. */
   private async v2Page<T>(

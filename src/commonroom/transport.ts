@@ -369,6 +369,11 @@ const SCHEMA_NAMES: Record<string, string> = {
   listContacts: "ContactList",
   getContact: "ContactResponse",
   listActivities: "ActivityList",
+  getActivity: "ActivityResponse",
+  listOrganizations: "OrganizationList",
+  getOrganization: "OrganizationResponse",
+  getSegment: "SegmentResponse",
+  listWebsiteVisits: "WebsiteVisitList",
 };
 
 function schemaName(operation: string): string {

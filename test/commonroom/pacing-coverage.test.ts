@@ -85,6 +85,11 @@ describe("every Common Room request goes through the pacer", () => {
     listContacts: (c) => c.listContacts({}, held),
     getContact: (c) => c.getContact("c_1", {}, held),
     listActivities: (c) => c.listActivities({}, held),
+    getActivity: (c) => c.getActivity("a_1", {}, held),
+    listOrganizations: (c) => c.listOrganizations({}, held),
+    getOrganization: (c) => c.getOrganization("o_1", {}, held),
+    getSegment: (c) => c.getSegment("s_1", {}, held),
+    listWebsiteVisits: (c) => c.listWebsiteVisits({}, held),
     findMembers: (c) => c.findMembers("email", "a@example.com", held),
     addContactsToSegment: (c) =>
       c.addContactsToSegment(1, { socialType: "email", value: "a@example.com" }, held),
@@ -96,7 +101,7 @@ describe("every Common Room request goes through the pacer", () => {
         name !== "constructor" &&
         typeof (CommonRoomClient.prototype as unknown as Record<string, unknown>)[name] ===
           "function" &&
-        !["json", "v2Page", "accepted", "send", "once", "paced"].includes(name),
+        !["json", "v2Page", "v2Item", "accepted", "send", "once", "paced"].includes(name),
     );
     // A new method needs a line above, so that this test proves it is paced too.
     expect(methods.sort()).toEqual(Object.keys(calls).sort());
