@@ -258,7 +258,8 @@ async function main(): Promise<number> {
   line(`Worker log                   ${logPath}`);
   if (webhook) line(`Webhook listener             ${webhook.url}`);
 
-  const registration = runCli(["register", "--examples"], env, log);
+  // With the digest's schedule (paused): the server's scheduler holds it, ready to resume.
+  const registration = runCli(["register", "--examples", "--schedules"], env, log);
   if ((await exited(registration)) !== 0) throw new Error(`register failed; see ${logPath}`);
   const worker = runCli(["start"], env, log);
   await waitUntilReady(`http://127.0.0.1:${httpPort}/readyz`, worker);
@@ -270,6 +271,12 @@ async function main(): Promise<number> {
   let failures = 0;
   let skipped = 0;
   for (const example of exampleWorkflows()) {
+    if (example.schedule) {
+      const at = new Date(Number(example.sampleInput._scheduledTime)).toISOString();
+      line(
+        `${example.definition.name} runs on a schedule (${example.schedule.cronExpression}, saved paused); once here, as a run scheduled for ${at}:`,
+      );
+    }
     if (stopRequested) {
       skipped++;
       continue;
@@ -313,6 +320,9 @@ async function main(): Promise<number> {
       `  curl -s -X POST $CONDUCTOR_SERVER_URL/workflow/common_room_segment_report -H 'Content-Type: application/json' -d '{"segmentId": 201}'`,
     );
     line(`  curl -s http://127.0.0.1:${httpPort}/metrics | grep commonroom_worker_tasks_total`);
+    line(
+      "  curl -s -X PUT $CONDUCTOR_SERVER_URL/scheduler/schedules/common_room_new_activity_digest/resume   # the digest every 5 minutes",
+    );
     line("SIGTERM or Ctrl-C stops the worker (it drains first) and the servers.");
     await stop;
   }

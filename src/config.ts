@@ -34,6 +34,8 @@ export interface Config {
   requestTimeoutMs: number;
   catalogTtlSeconds: number;
   rateLimitPerSecond?: number;
+  /** The longest one answer may hold a token, in ms (COMMON_ROOM_MAX_RATE_WAIT_SECONDS). */
+  maxRateWaitMs: number;
   /** The ceiling on one task's output, as JSON (COMMON_ROOM_MAX_OUTPUT_BYTES). */
   maxOutputBytes: number;
   /**
@@ -309,6 +311,8 @@ export function loadConfig(env: Env = process.env, options: LoadOptions = {}): C
     requestTimeoutMs: parseVariable(env, "COMMON_ROOM_TIMEOUT_MS", PositiveInt) ?? 10_000,
     catalogTtlSeconds: parseVariable(env, "COMMON_ROOM_CATALOG_TTL_SECONDS", NonNegativeInt) ?? 600,
     rateLimitPerSecond: parseVariable(env, "COMMON_ROOM_RATE_LIMIT_PER_SECOND", PositiveInt),
+    maxRateWaitMs:
+      (parseVariable(env, "COMMON_ROOM_MAX_RATE_WAIT_SECONDS", PositiveInt) ?? 60) * 1000,
     maxOutputBytes:
       parseVariable(
         env,

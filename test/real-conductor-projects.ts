@@ -12,13 +12,21 @@ import { findJavas } from "../dev/conductor-oss/jar.js";
 export const REAL_CONDUCTOR_FILES = [
   "test/e2e/**/*.e2e.test.ts",
   "test/process/shutdown.test.ts",
+  "test/process/drain-handback.test.ts",
   "test/process/crash-recovery.test.ts",
   "test/oss/**/*.test.ts",
 ];
 
-/** Where the SQL store answers differently from Redis: poll waiting and task logs. */
+/**
+ * Where the SQL store answers differently from Redis: poll waiting, task logs, the
+ * scheduler (its own DAO per store); and the account-level reads, which the issue that
+ * added them asked to see pass on both stores.
+ */
 const STORE_SENSITIVE_FILES = [
   "test/oss/parity.test.ts",
+  "test/oss/scheduler-parity.test.ts",
+  "test/e2e/scheduled-trigger.e2e.test.ts",
+  "test/e2e/accounts.e2e.test.ts",
   "test/e2e/task-logs.e2e.test.ts",
   "test/e2e/polling.e2e.test.ts",
   "test/e2e/examples.e2e.test.ts",

@@ -23,21 +23,37 @@ export async function startContestant(
   tag: string = kind,
 ): Promise<Child> {
   const logPath = join(logDir, `${tag}.log`);
-  if (kind === "ours") {
-    // Exactly as users run it: `node dist/src/cli.js start`, defaults, quiet logs.
-    const port = await freePort();
-    const child = startNode(
-      tag,
-      CLI,
-      ["start"],
-      { ...env, WORKER_HTTP_PORT: String(port) },
-      logPath,
-    );
-    await waitFor(child, async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok);
-    return child;
-  }
+  if (kind === "ours") return startWorkerCli(CLI, env, logDir, tag);
   const script = join(here, kind === "sdk-noop" ? "baseline-sdk-noop.js" : "baseline-sdk-fetch.js");
   const child = startNode(tag, script, [], env, logPath);
   await waitFor(child, () => child.output().includes("READY"));
+  return child;
+}
+
+/**
+ * Starts a build of our worker (this checkout's, or one built from another commit) exactly
+ * as users run it: `node <build>/dist/src/cli.js start`, defaults, quiet logs; resolves
+ * once its /readyz answers.
+ */
+export async function startWorkerCli(
+  cli: string,
+  env: NodeJS.ProcessEnv,
+  logDir: string,
+  tag: string,
+  readyTimeoutMs?: number,
+): Promise<Child> {
+  const port = await freePort();
+  const child = startNode(
+    tag,
+    cli,
+    ["start"],
+    { ...env, WORKER_HTTP_PORT: String(port) },
+    join(logDir, `${tag}.log`),
+  );
+  await waitFor(
+    child,
+    async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok,
+    readyTimeoutMs,
+  );
   return child;
 }

@@ -11,6 +11,7 @@ import {
   createCommonRoomSimulator,
   startCommonRoomServer,
   type CommonRoomSimulator,
+  type RateLimitConfig,
   type RunningServer,
 } from "../commonroom/index.js";
 import { runNode } from "./processes.js";
@@ -24,8 +25,8 @@ export const CLI = join(packageRoot(), "dist", "src", "cli.js");
 export interface EnvironmentOptions {
   /** Simulator latency per Common Room request. */
   latencyMs?: number;
-  /** Common Room's own limit (real 429s past it). */
-  commonRoomRateLimit?: { limit: number; intervalMs: number };
+  /** Common Room's own limit (real 429s past it), and how its window is cut. */
+  commonRoomRateLimit?: RateLimitConfig;
   /** Put on every TaskDef by `register` as rateLimitPerFrequency (per second). */
   conductorRateLimitPerSecond?: number;
   /** How long dev/conductor postpones a rate-limited task (the real server: always 60 s). */

@@ -3,8 +3,10 @@
  * writes BENCHMARKS.md at the repository root. `--quick` is a smoke run of about a minute;
  * `--only idle,pickup,...` runs some figures (e.g. `--only pacing`); `--out <path>` writes
  * the report elsewhere; `--conductor dev,oss-redis,oss-sqlite` picks the Conductor servers
- * (one section each). The soak runs only when asked (`--only soak`, with `--tasks N`, default
- * 100,000).
+ * (one section each). Figure 7 (pacing) can be cut down: `--windows aligned,sliding`,
+ * `--replicas 1,4`, `--seconds 10`, `--contestants ours,previous,sdk,off`,
+ * `--baseline-ref REF` (today's pacer, built from that commit) and `--generous off`.
+ * The soak runs only when asked (`--only soak`, with `--tasks N`, default 100,000).
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,6 +14,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { packageRoot } from "../../src/package-root.js";
 import { machineInfo } from "./machine.js";
+import { pacingOptions, type PacingOptions } from "./pacing-options.js";
 import { killAll } from "./processes.js";
 import { isConductorChoice } from "../conductor-choice.js";
 import { benchConductorLabel, closeConductor, useConductor } from "./conductor.js";
@@ -45,6 +48,12 @@ async function main(): Promise<number> {
       out: { type: "string" },
       conductor: { type: "string", default: "dev" },
       tasks: { type: "string" },
+      windows: { type: "string" },
+      replicas: { type: "string" },
+      seconds: { type: "string" },
+      contestants: { type: "string" },
+      "baseline-ref": { type: "string" },
+      generous: { type: "string" },
     },
   });
   const tasks = values.tasks === undefined ? undefined : Number(values.tasks);
@@ -67,6 +76,13 @@ async function main(): Promise<number> {
     );
     return 2;
   }
+  let pacing: PacingOptions;
+  try {
+    pacing = pacingOptions(values, quick);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    return 2;
+  }
   const logDir = mkdtempSync(join(tmpdir(), "commonroom-bench-"));
   const began = Date.now();
   const ctx: Context = {
@@ -75,6 +91,7 @@ async function main(): Promise<number> {
     logDir,
     progress: (message) =>
       console.log(`[${((Date.now() - began) / 1000).toFixed(0).padStart(4)} s] ${message}`),
+    pacing,
   };
   console.log(`Benchmark (${quick ? "quick" : "full"}); child process logs in ${logDir}`);
   const out = values.out ?? join(packageRoot(), "BENCHMARKS.md");
@@ -83,6 +100,9 @@ async function main(): Promise<number> {
     values.only && `--only ${values.only}`,
     values.tasks && `--tasks ${values.tasks}`,
     values.conductor !== "dev" && `--conductor ${values.conductor}`,
+    ...(["windows", "replicas", "seconds", "contestants", "baseline-ref", "generous"] as const).map(
+      (name) => values[name] !== undefined && `--${name} ${values[name]}`,
+    ),
   ]
     .filter(Boolean)
     .join(" ");

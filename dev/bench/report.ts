@@ -1,7 +1,7 @@
 /** The console table and BENCHMARKS.md. */
 import { writeFileSync } from "node:fs";
 import type { MachineInfo } from "./machine.js";
-import type { FigureResult } from "./scenario.js";
+import type { FigureResult, Table } from "./scenario.js";
 
 /** The figures measured on one Conductor server. */
 export interface ServerSection {
@@ -44,12 +44,23 @@ export function printTable(section: ServerSection): void {
         line.map((v, i) => (i === 0 ? v.padEnd(widths[0]!) : v.padStart(widths[i]!))).join("  "),
       );
   }
+  for (const figure of figures) {
+    for (const table of figure.tables ?? []) printGrid(table);
+  }
   console.log("\nTargets:");
   for (const figure of figures) {
     for (const target of figure.targets) {
       console.log(`  ${target.met ? "MET   " : "MISSED"}  ${target.name}: ${target.detail}`);
     }
   }
+}
+
+/** A table of its own columns, padded for the console. */
+function printGrid(table: Table): void {
+  const lines = [table.columns, ...table.rows];
+  const widths = table.columns.map((_, i) => Math.max(...lines.map((l) => (l[i] ?? "").length)));
+  console.log(`\n${table.title}`);
+  for (const line of lines) console.log(line.map((v, i) => v.padEnd(widths[i]!)).join("  "));
 }
 
 export function writeMarkdown(
@@ -92,11 +103,17 @@ export function writeMarkdown(
     "## Reproducing",
     "",
     "```sh",
-    "npm run bench                                   # full run on dev/conductor, about 5 minutes",
+    "npm run bench                                   # full run on dev/conductor",
     "npm run bench -- --conductor oss-redis          # the same on the real Conductor OSS jar",
     "npm run bench -- --conductor dev,oss-redis,oss-sqlite   # every server, one section each",
-    "npm run bench -- --quick                        # smoke run, about two minutes",
+    "npm run bench -- --quick                        # smoke run",
+    "npm run bench -- --only pacing                  # figure 7 alone: 3 windows x 5 replica counts x 3 workers",
+    "npm run bench -- --only pacing --windows aligned,sliding --replicas 1,4 --seconds 10 --out /tmp/pacing.md",
     "```",
+    "",
+    "Figure 7 in full is 45 runs of 80 to 100 s each (a fresh environment, 30 s of offer, the",
+    "drain) plus the generous-limit check: more than an hour on two cores. Its options and",
+    "window kinds are described in docs/simulated-rate-limits.md.",
     "",
     "Figures move with the machine and its load; compare ratios rather than absolute numbers.",
     "",
@@ -124,26 +141,40 @@ function writeSection(out: string[], section: ServerSection): void {
   out.push("");
   for (const figure of figures) {
     out.push(`### ${figure.title}`, "");
-    const hasBaseline = figure.rows.some((r) => r.baseline);
-    const hasRatio = figure.rows.some((r) => r.ratio);
-    const head = [
-      "metric",
-      "ours",
-      ...(hasBaseline ? [figure.baselineLabel ?? "baseline"] : []),
-      ...(hasRatio ? ["ratio"] : []),
-    ];
-    out.push(`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`);
-    for (const row of figure.rows) {
-      const cells = [
-        row.metric,
-        row.ours,
-        ...(hasBaseline ? [row.baseline] : []),
-        ...(hasRatio ? [row.ratio] : []),
-      ];
-      out.push(`| ${cells.map(cell).join(" | ")} |`);
+    if (figure.rows.length > 0) writeRows(out, figure);
+    for (const table of figure.tables ?? []) {
+      out.push(
+        `#### ${table.title}`,
+        "",
+        `| ${table.columns.map(cell).join(" | ")} |`,
+        `|${table.columns.map(() => "---").join("|")}|`,
+      );
+      for (const row of table.rows) out.push(`| ${row.map(cell).join(" | ")} |`);
+      out.push("");
     }
-    out.push("");
     for (const note of figure.notes) out.push(`- ${note}`);
     if (figure.notes.length) out.push("");
   }
+}
+
+function writeRows(out: string[], figure: FigureResult): void {
+  const hasBaseline = figure.rows.some((r) => r.baseline);
+  const hasRatio = figure.rows.some((r) => r.ratio);
+  const head = [
+    "metric",
+    "ours",
+    ...(hasBaseline ? [figure.baselineLabel ?? "baseline"] : []),
+    ...(hasRatio ? ["ratio"] : []),
+  ];
+  out.push(`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`);
+  for (const row of figure.rows) {
+    const cells = [
+      row.metric,
+      row.ours,
+      ...(hasBaseline ? [row.baseline] : []),
+      ...(hasRatio ? [row.ratio] : []),
+    ];
+    out.push(`| ${cells.map(cell).join(" | ")} |`);
+  }
+  out.push("");
 }

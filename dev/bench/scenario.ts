@@ -1,5 +1,6 @@
 /** What every scenario gets and gives back. */
 import type { Workflow } from "../conductor/index.js";
+import type { PacingOptions } from "./pacing-options.js";
 
 export interface Context {
   quick: boolean;
@@ -7,6 +8,8 @@ export interface Context {
   tasks?: number;
   logDir: string;
   progress(message: string): void;
+  /** Options of the pacing figure (--windows, --replicas, ...), already checked. */
+  pacing: PacingOptions;
 }
 
 export interface Row {
@@ -30,8 +33,17 @@ export interface FigureResult {
   /** What the baseline column holds in this figure. */
   baselineLabel?: string;
   rows: Row[];
+  /** Tables of their own columns, written after the rows (e.g. one per window kind). */
+  tables?: Table[];
   targets: Target[];
   notes: string[];
+}
+
+export interface Table {
+  title: string;
+  columns: string[];
+  /** One cell per column. */
+  rows: string[][];
 }
 
 export const FAILED_TASK = new Set([

@@ -57,6 +57,12 @@ const ONE_TASK: Record<string, (n: number) => Record<string, unknown>> = {
     segmentId: 202,
     values: ["grace.torvalds.1@example.com"],
   }),
+  list_organizations: () => ({ name: "Acme", limit: 5 }),
+  get_organization: () => ({ organizationId: "o_1" }),
+  find_organization: () => ({ domain: "https://www.acme.example.com/pricing" }),
+  get_segment: () => ({ segmentId: 201 }),
+  get_activity: () => ({ activityId: "a_1" }),
+  list_website_visits: () => ({ organizationId: "o_2", limit: 5 }),
 };
 
 /** `{ field: "${workflow.input.field}" }` for each field of a sample input. */

@@ -1,5 +1,6 @@
 /** The public simulator: the core plus its msw handlers. */
 import type { RequestHandler } from "msw";
+import type { InjectedFault } from "./faults.js";
 import { createMswHandlers } from "./msw.js";
 import { SimulatorCore } from "./simulator.js";
 import type { Fault, RecordedRequest, SimulatorOptions, SimulatorState } from "./types.js";
@@ -18,7 +19,12 @@ export interface CommonRoomSimulator {
   readonly violations: string[];
   /** Throws an Error listing every violation seen, if any. */
   assertNoViolations(): void;
-  inject(fault: Fault): void;
+  /**
+   * Queues a fault; the handle counts its hits and lifts it early (`lift()`), so a test can
+   * hold a limit in force and then end it at a moment it knows.
+   */
+  inject(fault: Fault): InjectedFault;
+  /** Lifts every fault at once. */
   clearFaults(): void;
   /** State, requests, violations, faults and the rate-limit window back to the start. */
   reset(): void;

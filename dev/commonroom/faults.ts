@@ -8,15 +8,54 @@ import type { Fault } from "./types.js";
 interface QueuedFault {
   fault: Fault;
   left: number;
+  /** Epoch ms after which the fault no longer applies (forMs), or Infinity. */
+  until: number;
+  hits: number;
+  /** Matching requests still to let through before the fault applies. */
+  skip: number;
+}
+
+/** What `inject` gives back: the fault's use so far, and a way to lift it early. */
+export interface InjectedFault {
+  /** Requests this fault has answered so far. */
+  readonly hits: number;
+  /** False once used up, expired (forMs) or lifted. */
+  readonly active: boolean;
+  /** Removes the fault: the requests after this one get Common Room's normal answer. */
+  lift(): void;
 }
 
 export class FaultQueue {
   private queue: QueuedFault[] = [];
 
-  inject(fault: Fault): void {
+  // Read through Date on each call, so fake clocks installed later still apply.
+  constructor(private readonly now: () => number = () => Date.now()) {}
+
+  inject(fault: Fault): InjectedFault {
     const times = fault.times ?? 1;
     if (!(times > 0)) throw new Error("fault.times must be > 0");
-    this.queue.push({ fault, left: times });
+    if (fault.forMs !== undefined && !(fault.forMs > 0))
+      throw new Error(`fault.forMs must be > 0 (got ${JSON.stringify(fault.forMs)})`);
+    if (fault.skip !== undefined && !(Number.isInteger(fault.skip) && fault.skip >= 0))
+      throw new Error(`fault.skip must be a whole number >= 0 (got ${JSON.stringify(fault.skip)})`);
+    const entry: QueuedFault = {
+      fault,
+      left: times,
+      skip: fault.skip ?? 0,
+      until: fault.forMs === undefined ? Infinity : this.now() + fault.forMs,
+      hits: 0,
+    };
+    this.queue.push(entry);
+    const holds = () => this.holds(entry);
+    return {
+      get hits() {
+        return entry.hits;
+      },
+      get active() {
+        return holds();
+      },
+      lift: () => this.remove(entry),
+    };
   }
 
   clear(): void {
@@ -24,24 +63,54 @@ export class FaultQueue {
   }
 
   get pending(): number {
+    this.expire();
     return this.queue.length;
   }
 
   /** The first queued fault that matches, used up by one. */
-  take(method: string, path: string, api: "v1" | "v2" = "v1"): Fault | undefined {
-    const index = this.queue.findIndex(({ fault }) => matches(fault, method, path, api));
+  take(method: string, path: string, api: "v1" | "v2" = "v1", token?: string): Fault | undefined {
+    this.expire();
+    const index = this.queue.findIndex((queued) => {
+      if (!matches(queued.fault, method, path, api, token)) return false;
+      if (queued.skip === 0) return true;
+      // Counted as let through; a later fault in the queue may still apply.
+      queued.skip -= 1;
+      return false;
+    });
     const entry = this.queue[index];
     if (!entry) return undefined;
     entry.left -= 1;
+    entry.hits += 1;
     if (entry.left <= 0) this.queue.splice(index, 1);
     return entry.fault;
   }
+
+  private expire(): void {
+    const now = this.now();
+    this.queue = this.queue.filter((entry) => entry.until > now);
+  }
+
+  private holds(entry: QueuedFault): boolean {
+    this.expire();
+    return this.queue.includes(entry);
+  }
+
+  private remove(entry: QueuedFault): void {
+    this.queue = this.queue.filter((queued) => queued !== entry);
+  }
 }
 
-function matches(fault: Fault, method: string, path: string, api: "v1" | "v2"): boolean {
+function matches(
+  fault: Fault,
+  method: string,
+  path: string,
+  api: "v1" | "v2",
+  token: string | undefined,
+): boolean {
   const match = fault.match;
   if (!match) return true;
   if (match.api !== undefined && match.api !== api) return false;
+  if (match.token !== undefined && match.token !== token) return false;
   if (match.method && match.method.toUpperCase() !== method.toUpperCase()) return false;
   if (match.path === undefined) return true;
   if (typeof match.path === "string") return match.path === path;
@@ -125,8 +194,9 @@ export function faultOutcome(
   }
   if (fault.status === 429) {
     const waitMs = fault.waitMs ?? 1000;
-    const resetAt = fault.resetAt ?? Math.ceil((now + waitMs) / 1000);
-    const retryAfter = fault.retryAfter ?? new Date(resetAt * 1000).toISOString();
+    const unitMs = fault.resetUnit === "milliseconds" ? 1 : 1000;
+    const resetAt = fault.resetAt ?? Math.ceil((now + waitMs) / unitMs);
+    const retryAfter = fault.retryAfter ?? new Date(resetAt * unitMs).toISOString();
     return {
       kind: "respond",
       response: rateLimited(rate, { waitMs, resetAt, retryAfter, omit: fault.omit }),

@@ -1,24 +1,15 @@
 /**
  * Runs the simulator as a loopback HTTP server.
  *   PORT (default 8765), SIM_TOKEN (default test-token), SIM_LATENCY_MS,
- *   SIM_RATE_LIMIT ("<limit>/<intervalMs>", e.g. "100/1000", per token; default: never 429).
+ *   SIM_RATE_LIMIT ("<limit>/<intervalMs>", e.g. "100/1000", per token; default: never 429),
+ *   SIM_RATE_WINDOW (aligned, the default; first-request; sliding: how the interval is cut).
  */
-import { createCommonRoomSimulator, startCommonRoomServer } from "./index.js";
-
-function rateLimitFromEnv(
-  value: string | undefined,
-): { limit: number; intervalMs: number } | undefined {
-  if (!value) return undefined;
-  const match = /^(\d+)\/(\d+)$/.exec(value.trim());
-  if (!match)
-    throw new Error(`SIM_RATE_LIMIT must look like 100/1000 (got ${JSON.stringify(value)})`);
-  return { limit: Number(match[1]), intervalMs: Number(match[2]) };
-}
+import { createCommonRoomSimulator, rateLimitFromEnv, startCommonRoomServer } from "./index.js";
 
 const sim = createCommonRoomSimulator({
   tokens: [process.env.SIM_TOKEN || "test-token"],
   latencyMs: Number(process.env.SIM_LATENCY_MS ?? 0),
-  rateLimit: rateLimitFromEnv(process.env.SIM_RATE_LIMIT),
+  rateLimit: rateLimitFromEnv(process.env.SIM_RATE_LIMIT, process.env.SIM_RATE_WINDOW),
 });
 const server = await startCommonRoomServer(sim, { port: Number(process.env.PORT ?? 8765) });
 console.log(`Common Room simulator listening at ${server.url}`);

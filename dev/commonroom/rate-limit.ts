@@ -1,89 +1,43 @@
 /**
- * Common Room's limit as the simulator models it: a fixed window per API token, aligned to
- * the clock (a one-second window runs from one whole second to the next), so every process
- * that shares a token shares its count, and `X-RateLimit-Reset` (whole epoch seconds) names
- * the true end of a one-second window.
+ * Common Room's limit as the simulator models it: a count per API token, so every process
+ * that shares a token shares its budget. Common Room does not say how its window is cut, so
+ * the window kind is chosen per run (see RateWindow); `X-RateLimit-Reset` (whole epoch
+ * seconds, rounded up) and a 429's waitMs name when the next request would be allowed.
  */
+import { FixedWindowLimiter } from "./fixed-window.js";
+import {
+  isRateWindow,
+  RATE_WINDOWS,
+  type RateLimitConfig,
+  type RateLimitSnapshot,
+  type TokenWindow,
+} from "./rate-window.js";
+import { SlidingLogLimiter } from "./sliding-log.js";
 
-export interface RateLimitSnapshot {
-  limit: number;
-  remaining: number;
-  /** Epoch ms when the current window ends. */
-  resetAtMs: number;
-  intervalMs: number;
-  /** False when this request is over the limit (and must get a 429). */
-  allowed: boolean;
+/** A token's window of the configured kind; no config means advisory headers only. */
+export function tokenWindow(
+  config: RateLimitConfig | undefined,
+  now: () => number = Date.now,
+): TokenWindow {
+  const window = config?.window ?? "aligned";
+  if (!isRateWindow(window))
+    throw new Error(
+      `rateLimit.window must be one of ${RATE_WINDOWS.join(", ")} (got ${JSON.stringify(window)})`,
+    );
+  if (window === "sliding") return new SlidingLogLimiter(config, now);
+  return new FixedWindowLimiter(config, now);
 }
 
-/** Reported when no limit is configured: headers only, never a 429. */
-const ADVISORY = { limit: 10_000, intervalMs: 60_000 };
-
-export class FixedWindowLimiter {
-  private windowStart = Number.NEGATIVE_INFINITY;
-  private used = 0;
-  private readonly limit: number;
-  private readonly intervalMs: number;
-  readonly enforced: boolean;
-
-  constructor(
-    config: { limit: number; intervalMs: number } | undefined,
-    private readonly now: () => number = Date.now,
-  ) {
-    this.enforced = config !== undefined;
-    this.limit = (config ?? ADVISORY).limit;
-    this.intervalMs = (config ?? ADVISORY).intervalMs;
-    if (!(this.limit >= 0) || !(this.intervalMs > 0))
-      throw new Error("rateLimit needs limit >= 0 and intervalMs > 0");
-  }
-
-  /** Counts one request. */
-  take(): RateLimitSnapshot {
-    this.roll();
-    this.used += 1;
-    const allowed = !this.enforced || this.used <= this.limit;
-    return this.snapshot(allowed);
-  }
-
-  /** The current numbers without counting a request. */
-  peek(): RateLimitSnapshot {
-    this.roll();
-    return this.snapshot(true);
-  }
-
-  reset(): void {
-    this.windowStart = Number.NEGATIVE_INFINITY;
-    this.used = 0;
-  }
-
-  private roll(): void {
-    const now = this.now();
-    if (now >= this.windowStart + this.intervalMs) {
-      this.windowStart = Math.floor(now / this.intervalMs) * this.intervalMs;
-      this.used = 0;
-    }
-  }
-
-  private snapshot(allowed: boolean): RateLimitSnapshot {
-    return {
-      limit: this.limit,
-      remaining: Math.max(0, this.limit - this.used),
-      resetAtMs: this.windowStart + this.intervalMs,
-      intervalMs: this.intervalMs,
-      allowed,
-    };
-  }
-}
-
-/** One limiter per API token, made on first use; requests without a token share one. */
+/** One window per API token, made on first use; requests without a token share one. */
 export class PerTokenLimiter {
-  private readonly limiters = new Map<string, FixedWindowLimiter>();
+  private readonly windows = new Map<string, TokenWindow>();
 
   constructor(
-    private readonly config: { limit: number; intervalMs: number } | undefined,
+    private readonly config: RateLimitConfig | undefined,
     private readonly now: () => number = Date.now,
   ) {
     // Fails at construction, not at the first request, when the config is wrong.
-    new FixedWindowLimiter(config, now);
+    tokenWindow(config, now);
   }
 
   take(token: string | undefined): RateLimitSnapshot {
@@ -95,16 +49,19 @@ export class PerTokenLimiter {
   }
 
   reset(): void {
-    this.limiters.clear();
+    this.windows.clear();
   }
 
-  private of(token: string | undefined): FixedWindowLimiter {
+  private of(token: string | undefined): TokenWindow {
     const key = token ?? "";
-    let limiter = this.limiters.get(key);
-    if (!limiter) {
-      limiter = new FixedWindowLimiter(this.config, this.now);
-      this.limiters.set(key, limiter);
+    let window = this.windows.get(key);
+    if (!window) {
+      window = tokenWindow(this.config, this.now);
+      this.windows.set(key, window);
     }
-    return limiter;
+    return window;
   }
 }
+
+export { FixedWindowLimiter, SlidingLogLimiter, isRateWindow, RATE_WINDOWS };
+export type { RateLimitConfig, RateLimitSnapshot, RateWindow, TokenWindow } from "./rate-window.js";

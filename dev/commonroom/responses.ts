@@ -65,10 +65,10 @@ export const tokenNotValid = (rate: RateLimitSnapshot): Response =>
 
 export interface RateLimitedShape {
   waitMs: number;
-  /** Epoch seconds. */
+  /** X-RateLimit-Reset as sent: epoch seconds per the spec (a fault may send milliseconds). */
   resetAt: number;
   retryAfter: string;
-  omit?: ("body" | "reset" | "retryAfter")[];
+  omit?: ("body" | "waitMs" | "reset" | "retryAfter")[];
 }
 
 /** The spec's RateLimited response. */
@@ -90,7 +90,7 @@ export function rateLimited(rate: RateLimitSnapshot, shape: RateLimitedShape): R
       intervalLimit: rate.limit,
       intervalRemaining: 0,
       intervalResetSeconds: rate.intervalMs / 1000,
-      waitMs: shape.waitMs,
+      ...(!omit.has("waitMs") && { waitMs: shape.waitMs }),
     },
   };
   return new Response(JSON.stringify(body), { status: 429, headers });

@@ -18,7 +18,16 @@ export type OperationName =
   | "addContactsToSegment";
 
 /** The v2 operations the simulator serves (paths relative to the v2 base). */
-export type V2OperationName = "createSegment" | "listContacts" | "getContact" | "listActivities";
+export type V2OperationName =
+  | "createSegment"
+  | "listContacts"
+  | "getContact"
+  | "listActivities"
+  | "getActivity"
+  | "listOrganizations"
+  | "getOrganization"
+  | "getSegment"
+  | "listWebsiteVisits";
 
 export interface Route<Op extends string = OperationName> {
   method: "GET" | "POST" | "DELETE";
@@ -134,6 +143,41 @@ export const V2_ROUTES: readonly Route<V2OperationName>[] = [
       "startDate",
       "endDate",
     ],
+    body: false,
+  },
+  {
+    method: "GET",
+    template: "/activities/{id}",
+    operation: "getActivity",
+    query: ["cols"],
+    body: false,
+  },
+  {
+    method: "GET",
+    template: "/organizations",
+    operation: "listOrganizations",
+    query: ["limit", "cursor", "sort", "direction", "cols", "name", "primaryDomain"],
+    body: false,
+  },
+  {
+    method: "GET",
+    template: "/organizations/{id}",
+    operation: "getOrganization",
+    query: ["cols"],
+    body: false,
+  },
+  {
+    method: "GET",
+    template: "/segments/{id}",
+    operation: "getSegment",
+    query: ["cols"],
+    body: false,
+  },
+  {
+    method: "GET",
+    template: "/website-visits",
+    operation: "listWebsiteVisits",
+    query: ["limit", "cursor", "cols", "contactId", "organizationId"],
     body: false,
   },
 ];

@@ -10,12 +10,24 @@
  * - 520 activities `a_1`..`a_520`, all in 2024, 13 hours apart from
  *   2024-01-01T00:00:00Z onwards (id order is not time order); contacts `c_221`..`c_230`
  *   have none.
+ * - 12 organizations `o_1`..`o_12` (Acme, Globex, ...), primary domain
+ *   `<name without spaces, lower case>.example.com` (`acme.example.com`).
+ * - 300 website visits `w_1`..`w_300`, 7 hours apart from 2024-01-01T00:00:00Z onwards;
+ *   `w_<n>` is by contact `c_<n % 40 + 1>` (and of that contact's organization, if any) when
+ *   n % 3 === 0, anonymous from organization `o_<n % 12 + 1>` when n % 3 === 1, and from
+ *   neither when n % 3 === 2.
  */
-import type { StoredContact, StoredContactActivity } from "./types.js";
+import type {
+  StoredContact,
+  StoredContactActivity,
+  StoredOrganization,
+  StoredWebsiteVisit,
+} from "./types.js";
 import { DEFAULT_ACTIVITY_TYPES } from "./seed.js";
 
 export const DEFAULT_CONTACT_COUNT = 230;
 export const DEFAULT_CONTACT_ACTIVITY_COUNT = 520;
+export const DEFAULT_WEBSITE_VISIT_COUNT = 300;
 /** Contacts c_1..c_<this> have activities. */
 const CONTACTS_WITH_ACTIVITY = 220;
 const ACTIVITY_EPOCH = Date.UTC(2024, 0, 1);
@@ -114,4 +126,54 @@ export function defaultContactActivities(): StoredContactActivity[] {
     });
   }
   return activities;
+}
+
+const INDUSTRIES = ["Developer Tools", "Data Infrastructure", "Security", "Fintech"];
+const PAGES = ["/", "/pricing", "/docs/getting-started", "/blog/launch", "/customers"];
+const VISIT_STEP_MS = 7 * 3_600_000;
+
+export function defaultOrganizations(): StoredOrganization[] {
+  return DEFAULT_ORGANIZATIONS.map(({ id, name, website }, index): StoredOrganization => {
+    const n = index + 1;
+    const slug = name.toLowerCase().replace(/\s+/g, "");
+    return {
+      id,
+      name,
+      primaryDomain: new URL(website).hostname,
+      about: n % 5 === 0 ? null : `${name} makes things people need.`,
+      employees: n % 4 === 0 ? null : n * 150,
+      linkedInUrl: `https://www.linkedin.com/company/${slug}`,
+      profiles: [{ name, type: "linkedin", url: `https://www.linkedin.com/company/${slug}` }],
+      revenueRangeMin: n % 3 === 0 ? null : n * 1_000_000,
+      revenueRangeMax: n % 3 === 0 ? null : n * 5_000_000,
+      subIndustry: INDUSTRIES[n % INDUSTRIES.length] as string,
+      location: n % 2 === 0 ? { ...(PLACES[n % PLACES.length] as (typeof PLACES)[number]) } : null,
+      tags: n % 4 === 1 ? ["l_2"] : [],
+      customFields: n % 2 === 1 ? { cf_101: { type: "string", value: "Enterprise" } } : {},
+      leadScores: [{ scoreId: 1, score: (n * 29) % 100, percentile: (n * 29) % 100 }],
+      url: `https://app.commonroom.io/community/uncommon/organization/${n}`,
+    };
+  });
+}
+
+export function defaultWebsiteVisits(): StoredWebsiteVisit[] {
+  const contacts = new Map(defaultContacts().map((c) => [c.id, c]));
+  const visits: StoredWebsiteVisit[] = [];
+  for (let n = 1; n <= DEFAULT_WEBSITE_VISIT_COUNT; n += 1) {
+    const contactId = n % 3 === 0 ? `c_${(n % 40) + 1}` : null;
+    const organizationId =
+      contactId !== null
+        ? (contacts.get(contactId)?.organizationId ?? null)
+        : n % 3 === 1
+          ? `o_${(n % 12) + 1}`
+          : null;
+    visits.push({
+      id: `w_${n}`,
+      visitTime: new Date(ACTIVITY_EPOCH + n * VISIT_STEP_MS).toISOString(),
+      url: `https://www.uncommon.example.com${PAGES[n % PAGES.length] as string}`,
+      contactId,
+      organizationId,
+    });
+  }
+  return visits;
 }

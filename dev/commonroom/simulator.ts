@@ -3,7 +3,7 @@
  * against the v1 Core API spec (or, under the v2 base, the v2 spec), records it, applies
  * injected faults and the rate limit, and serves the operations from a stateful store.
  */
-import { FaultQueue, faultOutcome } from "./faults.js";
+import { FaultQueue, faultOutcome, type InjectedFault } from "./faults.js";
 import { PerTokenLimiter, type RateLimitSnapshot } from "./rate-limit.js";
 import {
   empty,
@@ -127,8 +127,8 @@ export class SimulatorCore {
     return this.store.state;
   }
 
-  inject(fault: Fault): void {
-    this.faults.inject(fault);
+  inject(fault: Fault): InjectedFault {
+    return this.faults.inject(fault);
   }
 
   clearFaults(): void {
@@ -381,7 +381,7 @@ export class SimulatorCore {
 
   private async answer(p: Prepared): Promise<Response> {
     const rate = this.limiter.take(p.token);
-    const fault = this.faults.take(p.record.method, p.record.path, p.api);
+    const fault = this.faults.take(p.record.method, p.record.path, p.api, p.token);
     if (fault) {
       const outcome = faultOutcome(fault, rate, Date.now(), { api: p.api, path: p.record.path });
       if (outcome.kind === "network") return Response.error();

@@ -14,6 +14,7 @@ import {
   type CheckContext,
   type Rule,
 } from "./rules.js";
+import type { V2OperationName } from "./routes.js";
 import { checkQuery, isIsoDateTime } from "./spec-checks.js";
 
 /** A CheckContext that also carries the v2 error code of its first issue. */
@@ -79,15 +80,41 @@ export const ACTIVITY_COLS = [
   "url",
 ] as const;
 export type ActivityCol = (typeof ACTIVITY_COLS)[number];
+export const ORGANIZATION_COLS = [
+  "about",
+  "contactsCount",
+  "employees",
+  "linkedInUrl",
+  "profiles",
+  "revenueRangeMax",
+  "revenueRangeMin",
+  "subIndustry",
+  "location",
+  "leadScores",
+  "recentJobOpenings",
+  "recentNews",
+  "researchResults",
+  "surgingTopics",
+  "tags",
+  "topContacts",
+  "url",
+] as const;
+export type OrganizationCol = (typeof ORGANIZATION_COLS)[number];
+export const SEGMENT_COLS = ["entityCount", "url"] as const;
+/** `url` comes without asking; the others only when asked. */
+export const WEBSITE_VISIT_COLS = ["url", "contactId", "organizationId"] as const;
 /** Besides these, `ls_<number>` and `cf_<number>`. */
 export const CONTACT_SORTS = ["id", "latest_activity", "name"] as const;
 export const ACTIVITY_SORTS = ["id", "activityTime"] as const;
+/** Besides these, `ls_<number>` and `cf_<number>`. */
+export const ORGANIZATION_SORTS = ["id", "member_count"] as const;
 export const RECORD_COUNT_COL = "recordCount";
 
 export const ID_FORMATS = {
   contact: /^c_\d+$/,
   organization: /^o_\d+$/,
   segment: /^s_\d+$/,
+  activity: /^a_\d+$/,
   objectType: /^cot_\d+$/,
 } as const;
 
@@ -108,6 +135,10 @@ export const SPEC_FACTS_V2 = {
   limit: { ...LIMIT },
   contactCols: [...CONTACT_COLS],
   activityCols: [...ACTIVITY_COLS],
+  organizationCols: [...ORGANIZATION_COLS],
+  organizationSorts: [...ORGANIZATION_SORTS],
+  segmentCols: [...SEGMENT_COLS],
+  websiteVisitCols: [...WEBSITE_VISIT_COLS],
   errorCodes: [...V2_ERROR_CODES],
   fields: { CreateSegmentRequest: CREATE_SEGMENT_FIELDS },
 };
@@ -185,9 +216,22 @@ function checkDateTime(raw: string, at: string, ctx: V2CheckContext): void {
     );
 }
 
+/** The `contactId` and `organizationId` filters that activities and visits share. */
+function checkContactAndOrganization(
+  get: (name: string) => string | undefined,
+  ctx: V2CheckContext,
+): void {
+  const contact = get("contactId");
+  if (contact !== undefined)
+    checkPrefixedId(contact, "query.contactId", "contact", "invalid_contact_id", ctx);
+  const org = get("organizationId");
+  if (org !== undefined)
+    checkPrefixedId(org, "query.organizationId", "organization", "invalid_organization_id", ctx);
+}
+
 /** The query (and path) checks of a v2 route. */
 export function checkV2Request(
-  operation: "createSegment" | "listContacts" | "getContact" | "listActivities",
+  operation: V2OperationName,
   allowed: readonly string[],
   params: Record<string, string>,
   query: URLSearchParams,
@@ -243,22 +287,53 @@ export function checkV2Request(
       if (cols !== undefined)
         checkCols(cols, ACTIVITY_COLS, { customFields: false, recordCount: true }, ctx);
       if (sort !== undefined) checkEnum(sort, "query.sort", ACTIVITY_SORTS, ctx);
-      const contact = get("contactId");
-      if (contact !== undefined)
-        checkPrefixedId(contact, "query.contactId", "contact", "invalid_contact_id", ctx);
-      const org = get("organizationId");
-      if (org !== undefined)
-        checkPrefixedId(
-          org,
-          "query.organizationId",
-          "organization",
-          "invalid_organization_id",
-          ctx,
-        );
+      checkContactAndOrganization(get, ctx);
       for (const name of ["startDate", "endDate"]) {
         const value = get(name);
         if (value !== undefined) checkDateTime(value, `query.${name}`, ctx);
       }
+      return;
+    }
+    case "getActivity":
+      if (params.id !== undefined)
+        checkPrefixedId(params.id, "path.id", "activity", "invalid_activity_id", ctx);
+      if (cols !== undefined)
+        checkCols(cols, ACTIVITY_COLS, { customFields: false, recordCount: false }, ctx);
+      return;
+    case "listOrganizations":
+    case "getOrganization": {
+      if (operation === "getOrganization" && params.id !== undefined)
+        checkPrefixedId(params.id, "path.id", "organization", "invalid_organization_id", ctx);
+      if (cols !== undefined)
+        checkCols(
+          cols,
+          ORGANIZATION_COLS,
+          { customFields: true, recordCount: operation === "listOrganizations" },
+          ctx,
+        );
+      if (sort !== undefined && !(ORGANIZATION_SORTS as readonly string[]).includes(sort))
+        if (!/^(ls|cf)_\d+$/.test(sort))
+          fail(
+            ctx,
+            "invalid_parameters",
+            `query.sort must be one of ${ORGANIZATION_SORTS.join(", ")}, ls_<number> or cf_<number> (got ${JSON.stringify(sort)})`,
+          );
+      for (const name of ["name", "primaryDomain"]) {
+        if (get(name) === "")
+          fail(ctx, "invalid_parameters", `query.${name} must not be empty (leave it out instead)`);
+      }
+      return;
+    }
+    case "getSegment":
+      if (params.id !== undefined)
+        checkPrefixedId(params.id, "path.id", "segment", "invalid_segment_id", ctx);
+      if (cols !== undefined)
+        checkCols(cols, SEGMENT_COLS, { customFields: false, recordCount: false }, ctx);
+      return;
+    case "listWebsiteVisits": {
+      if (cols !== undefined)
+        checkCols(cols, WEBSITE_VISIT_COLS, { customFields: false, recordCount: true }, ctx);
+      checkContactAndOrganization(get, ctx);
       return;
     }
     case "createSegment":

@@ -18,7 +18,12 @@ import {
   DEFAULT_SEGMENT_STATUSES,
   DEFAULT_TAGS,
 } from "./seed.js";
-import { defaultContactActivities, defaultContacts } from "./seed-v2.js";
+import {
+  defaultContactActivities,
+  defaultContacts,
+  defaultOrganizations,
+  defaultWebsiteVisits,
+} from "./seed-v2.js";
 
 export type TagAssignment = { type: "id"; id: string } | { type: "name"; name: string };
 
@@ -39,6 +44,8 @@ export class SimulatorStore {
     anonymizations: [],
     contacts: new Map(),
     contactActivities: new Map(),
+    organizations: new Map(),
+    websiteVisits: new Map(),
     createdSegments: [],
     segmentAdditions: [],
   };
@@ -70,6 +77,12 @@ export class SimulatorStore {
     this.state.contactActivities.clear();
     for (const activity of clone(this.seed.contactActivities ?? defaultContactActivities()))
       this.state.contactActivities.set(activity.id, activity);
+    this.state.organizations.clear();
+    for (const organization of clone(this.seed.organizations ?? defaultOrganizations()))
+      this.state.organizations.set(organization.id, organization);
+    this.state.websiteVisits.clear();
+    for (const visit of clone(this.seed.websiteVisits ?? defaultWebsiteVisits()))
+      this.state.websiteVisits.set(visit.id, visit);
     this.state.createdSegments.length = 0;
     this.state.segmentAdditions.length = 0;
   }

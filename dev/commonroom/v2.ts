@@ -1,6 +1,7 @@
 /**
  * Serving the v2 routes from the store: Create Segment, List / Get Contact, List
- * Activities, with the `cols` columns, filters, sorting and opaque cursors.
+ * Activities, with the `cols` columns, filters, sorting and opaque cursors (the
+ * account-level reads are in v2-accounts.ts, with the same helpers).
  * Requests reach here only when their spec checks passed.
  */
 import { v2ErrorBody } from "./responses.js";
@@ -15,6 +16,13 @@ import {
   type V2ErrorCode,
 } from "./spec-checks-v2.js";
 import type { SimulatorStore } from "./state.js";
+import {
+  getActivity,
+  getOrganization,
+  getSegment,
+  listOrganizations,
+  listWebsiteVisits,
+} from "./v2-accounts.js";
 import type { StoredContact, StoredContactActivity } from "./types.js";
 
 export interface V2Answer {
@@ -22,12 +30,12 @@ export interface V2Answer {
   body: unknown;
 }
 
-const error = (status: number, code: V2ErrorCode, message: string): V2Answer => ({
+export const error = (status: number, code: V2ErrorCode, message: string): V2Answer => ({
   status,
   body: v2ErrorBody(code, message),
 });
 
-const numberOf = (prefixedId: string): number =>
+export const numberOf = (prefixedId: string): number =>
   Number(prefixedId.slice(prefixedId.indexOf("_") + 1));
 
 // ---------------------------------------------------------------- cursors
@@ -59,13 +67,13 @@ function decodeCursor(cursor: string, signature: string): number | undefined {
 }
 
 /** The parameters that shape a list (not `limit`, `cols` or `cursor`), as a signature. */
-function signatureOf(operation: string, query: URLSearchParams, names: string[]): string {
+export function signatureOf(operation: string, query: URLSearchParams, names: string[]): string {
   return [operation, ...names.map((name) => `${name}=${query.get(name) ?? ""}`)].join("&");
 }
 
 type Page<T> = { items: T[]; nextCursor: string | null } | { error: V2Answer };
 
-function paginate<T>(
+export function paginate<T>(
   items: T[],
   query: URLSearchParams,
   signature: string,
@@ -91,14 +99,14 @@ function paginate<T>(
 
 // ---------------------------------------------------------------- columns
 
-interface ContactColumns {
+export interface ContactColumns {
   cols: Set<string>;
   allCustomFields: boolean;
   customFieldIds: Set<string>;
   recordCount: boolean;
 }
 
-function parseCols(raw: string | null): ContactColumns {
+export function parseCols(raw: string | null): ContactColumns {
   const cols = new Set((raw ?? "").split(",").filter((col) => col !== ""));
   return {
     cols,
@@ -108,7 +116,7 @@ function parseCols(raw: string | null): ContactColumns {
   };
 }
 
-function renderActivity(
+export function renderActivity(
   activity: StoredContactActivity,
   cols: Set<string>,
 ): Record<string, unknown> {
@@ -195,7 +203,7 @@ class ContactView {
 
 // ---------------------------------------------------------------- sorting
 
-type Key = string | number | null;
+export type Key = string | number | null;
 
 function compareKeys(a: Key, b: Key, desc: boolean): number {
   if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1; // nulls last
@@ -204,7 +212,11 @@ function compareKeys(a: Key, b: Key, desc: boolean): number {
   return desc ? -order : order;
 }
 
-function sortBy<T extends { id: string }>(items: T[], key: (item: T) => Key, desc: boolean): T[] {
+export function sortBy<T extends { id: string }>(
+  items: T[],
+  key: (item: T) => Key,
+  desc: boolean,
+): T[] {
   return items.sort((a, b) => compareKeys(key(a), key(b), desc) || numberOf(a.id) - numberOf(b.id));
 }
 
@@ -251,6 +263,16 @@ export function serveV2(
       return listContacts(store, query, notes);
     case "listActivities":
       return listActivities(store, query, notes);
+    case "getActivity":
+      return getActivity(store, params.id as string, query);
+    case "listOrganizations":
+      return listOrganizations(store, query, notes);
+    case "getOrganization":
+      return getOrganization(store, params.id as string, query);
+    case "getSegment":
+      return getSegment(store, params.id as string, query);
+    case "listWebsiteVisits":
+      return listWebsiteVisits(store, query, notes);
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * `${...}` parameter evaluation (ParametersUtils): `${workflow.input.x}`, `${ref.output.y.z}`,
- * `${ref.input}`, array indices `a[0]`. A string that is exactly one expression keeps the
+ * `${ref.input}`, array indices `a[0]`, every element `a[*].b` and elements that have a
+ * field `a[?(@.b != null)].b`. A string that is exactly one expression keeps the
  * value's type; expressions inside longer strings are interpolated as text.
  */
 import type { JsonMap, Task, Workflow } from "./types.js";
@@ -20,21 +21,48 @@ export function contextOf(workflow: Workflow): ExpressionContext {
   return { workflow, tasksByRef };
 }
 
-function splitPath(path: string): string[] {
-  return path
-    .replace(/\[(\d+)\]/g, ".$1")
-    .split(".")
-    .map((part) => part.trim())
-    .filter((part) => part !== "");
+/** A step of a path: a key or index, every element (`[*]`), or those with a field (`[?(@.x != null)]`). */
+type Part = string | { every: true } | { withField: string };
+
+const PART = /\[\*\]|\[\?\(@\.(\w+)\s*!=\s*null\)\]|\[(\d+)\]|([^.[\]]+)/g;
+
+function splitPath(path: string): Part[] {
+  const parts: Part[] = [];
+  for (const match of path.matchAll(PART)) {
+    if (match[0] === "[*]") parts.push({ every: true });
+    else if (match[1] !== undefined) parts.push({ withField: match[1] });
+    else if (match[2] !== undefined) parts.push(match[2]);
+    else if (match[3] !== undefined && match[3].trim() !== "") parts.push(match[3].trim());
+  }
+  return parts;
 }
 
-function walk(value: unknown, parts: string[]): unknown {
-  let current = value;
-  for (const part of parts) {
-    if (current === null || current === undefined || typeof current !== "object") return null;
-    current = (current as Record<string, unknown>)[part];
+const MISSING = Symbol("missing");
+
+/**
+ * JsonPath as the server reads it (Jayway): a missing step is null; after `[*]` or a
+ * filter the result is a list of what each element gives, leaving out the elements where
+ * the rest of the path is missing (an explicit null stays).
+ */
+function walk(value: unknown, parts: Part[], index = 0): unknown {
+  if (index === parts.length) return value;
+  const part = parts[index] as Part;
+  if (typeof part === "string") {
+    if (value === null || value === undefined || typeof value !== "object") return MISSING;
+    const next = (value as Record<string, unknown>)[part];
+    return next === undefined ? MISSING : walk(next, parts, index + 1);
   }
-  return current === undefined ? null : current;
+  if (!Array.isArray(value)) return MISSING;
+  const chosen =
+    "every" in part
+      ? value
+      : value.filter(
+          (item) =>
+            typeof item === "object" &&
+            item !== null &&
+            (item as Record<string, unknown>)[part.withField] != null,
+        );
+  return chosen.map((item) => walk(item, parts, index + 1)).filter((item) => item !== MISSING);
 }
 
 function rootOf(head: string, ctx: ExpressionContext): unknown {
@@ -68,8 +96,9 @@ function rootOf(head: string, ctx: ExpressionContext): unknown {
 
 export function resolvePath(path: string, ctx: ExpressionContext): unknown {
   const [head, ...rest] = splitPath(path);
-  if (head === undefined) return null;
-  return walk(rootOf(head, ctx), rest);
+  if (typeof head !== "string") return null;
+  const value = walk(rootOf(head, ctx), rest);
+  return value === MISSING || value === undefined ? null : value;
 }
 
 function asText(value: unknown): string {

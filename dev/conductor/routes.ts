@@ -8,6 +8,7 @@ import { ConductorError, badRequest, conflict, notFound } from "./errors.js";
 import type { Execution } from "./execution.js";
 import { empty, json, text, type Reply } from "./http.js";
 import { normalizeTaskDef, normalizeWorkflowDef } from "./metadata.js";
+import type { Scheduler } from "./scheduler.js";
 import { taskJson, workflowJson, type ConductorStore } from "./store.js";
 import type { ConductorServerOptions, JsonMap, StartWorkflowRequest } from "./types.js";
 
@@ -27,7 +28,8 @@ export interface RouteDeps {
   store: ConductorStore;
   decider: Decider;
   execution: Execution;
-  options: Required<Pick<ConductorServerOptions, "updateV2" | "emptyPoll">>;
+  scheduler: Scheduler;
+  options: Required<Pick<ConductorServerOptions, "updateV2" | "emptyPoll" | "scheduler">>;
 }
 
 const HEALTH = { healthResults: [], suppressedHealthResults: [], healthy: true };
@@ -52,7 +54,32 @@ function intParam(query: URLSearchParams, name: string, fallback: number): numbe
   return value;
 }
 
-export function conductorRoutes({ store, decider, execution, options }: RouteDeps): Route[] {
+/** POST /api/workflow's start, also the scheduler's: the workflow id, or a ConductorError. */
+export function startWorkflowOf(
+  store: ConductorStore,
+  decider: Decider,
+  request: StartWorkflowRequest,
+): string {
+  if (!request.name && !request.workflowDef)
+    throw badRequest("Workflow name cannot be null or empty");
+  const def = request.workflowDef
+    ? normalizeWorkflowDef(request.workflowDef)
+    : store.workflowDef(request.name as string, request.version);
+  if (!def) {
+    throw notFound(
+      `No such workflow found by name: ${request.name}, version: ${request.version ?? "null"}`,
+    );
+  }
+  return decider.startWorkflow(def, request).workflowId;
+}
+
+export function conductorRoutes({
+  store,
+  decider,
+  execution,
+  scheduler,
+  options,
+}: RouteDeps): Route[] {
   const route = (method: string, path: string, handle: Route["handle"]): Route => ({
     method,
     pattern: new RegExp(`^${path.replace(/\{[^}]+\}/g, "([^/]+)")}$`),
@@ -61,21 +88,9 @@ export function conductorRoutes({ store, decider, execution, options }: RouteDep
 
   const emptyPoll = (): Reply => (options.emptyPoll === "no-content" ? empty(204) : json([]));
 
-  const startWorkflow = (request: StartWorkflowRequest): string => {
-    if (!request.name && !request.workflowDef)
-      throw badRequest("Workflow name cannot be null or empty");
-    const def = request.workflowDef
-      ? normalizeWorkflowDef(request.workflowDef)
-      : store.workflowDef(request.name as string, request.version);
-    if (!def) {
-      throw notFound(
-        `No such workflow found by name: ${request.name}, version: ${request.version ?? "null"}`,
-      );
-    }
-    return decider.startWorkflow(def, request).workflowId;
-  };
+  const startWorkflow = (request: StartWorkflowRequest) => startWorkflowOf(store, decider, request);
 
-  return [
+  const routes = [
     route("GET", "/health", () => json(HEALTH)),
     route("GET", "/api/health", () => json(HEALTH)),
 
@@ -243,4 +258,40 @@ export function conductorRoutes({ store, decider, execution, options }: RouteDep
       return empty(200);
     }),
   ];
+  const schedulerRoutes = [
+    // ---- scheduler (since 3.30, on by default)
+    route("POST", "/api/scheduler/schedules", (req) =>
+      json(scheduler.save(parseJson(req.rawBody))),
+    ),
+    route("GET", "/api/scheduler/schedules", (req) =>
+      json(scheduler.list(req.query.get("workflowName") ?? undefined)),
+    ),
+    route("GET", "/api/scheduler/schedules/{name}", (req) => json(scheduler.get(param(req, 0)))),
+    route("DELETE", "/api/scheduler/schedules/{name}", (req) => {
+      scheduler.delete(param(req, 0));
+      return empty(200);
+    }),
+    route("PUT", "/api/scheduler/schedules/{name}/pause", (req) => {
+      scheduler.pause(param(req, 0), req.query.get("reason") ?? undefined);
+      return empty(200);
+    }),
+    route("PUT", "/api/scheduler/schedules/{name}/resume", (req) => {
+      scheduler.resume(param(req, 0));
+      return empty(200);
+    }),
+    route("GET", "/api/scheduler/nextFewSchedules", (req) => {
+      const optional = (name: string) =>
+        req.query.get(name) === null ? undefined : intParam(req.query, name, 0);
+      return json(
+        scheduler.nextFew(
+          req.query.get("cronExpression") ?? "",
+          intParam(req.query, "limit", 5),
+          optional("scheduleStartTime"),
+          optional("scheduleEndTime"),
+        ),
+      );
+    }),
+  ];
+  // Before 3.30 there is no scheduler: its paths are unknown routes (404).
+  return options.scheduler === "absent" ? routes : [...routes, ...schedulerRoutes];
 }

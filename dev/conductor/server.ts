@@ -12,7 +12,8 @@ import { listenRefusably } from "./refusable-listener.js";
 import { Execution } from "./execution.js";
 import { json, readBody, send, type Reply } from "./http.js";
 import { TaskQueues } from "./queues.js";
-import { conductorRoutes } from "./routes.js";
+import { conductorRoutes, startWorkflowOf } from "./routes.js";
+import { Scheduler } from "./scheduler.js";
 import { ConductorStore, taskJson, workflowJson } from "./store.js";
 import type {
   ConductorServer,
@@ -41,11 +42,17 @@ export async function startConductorServer(
     opts.rateLimitPostponeMs ?? 60_000,
     opts.queue ?? "redis",
   );
+  const scheduler = new Scheduler((request) => startWorkflowOf(store, decider, request));
   const routes = conductorRoutes({
     store,
     decider,
     execution,
-    options: { updateV2: opts.updateV2 ?? "enabled", emptyPoll: opts.emptyPoll ?? "json-array" },
+    scheduler,
+    options: {
+      updateV2: opts.updateV2 ?? "enabled",
+      emptyPoll: opts.emptyPoll ?? "json-array",
+      scheduler: opts.scheduler ?? "enabled",
+    },
   });
   const tokens = opts.auth ? new TokenIssuer(opts.auth) : undefined;
   const requests: RecordedRequest[] = [];
@@ -173,6 +180,7 @@ export async function startConductorServer(
       if (closed) return;
       closed = true;
       clearInterval(sweeper);
+      scheduler.close();
       queues.close(); // releases long polls so they answer now
       await listener.close();
     },

@@ -204,6 +204,8 @@ export interface ConductorServerOptions {
   updateV2?: "enabled" | "method-not-allowed";
   /** "json-array" = 200 [] (current servers), "no-content" = bare 204 (before v3.21.20). */
   emptyPoll?: "json-array" | "no-content";
+  /** "absent" answers 404 on /api/scheduler/..., like servers before v3.30.0. Default "enabled". */
+  scheduler?: "enabled" | "absent";
   /**
    * How a batch poll with fewer ready tasks than `count` waits: "redis" (default, as most
    * production clusters run) answers with what it has at once; "sql" (SQLite, Postgres)

@@ -53,7 +53,9 @@ COMMON_ROOM_INTEGRATIONS_FILE); see .env.example.`,
           { signal: guard.reason, inFlight: service.runtime.inFlight, timeoutMs },
           "draining: polling stopped, finishing tasks in flight",
         );
-        void service.stop(timeoutMs).then(({ unfinished, pollsUnderWay }) => {
+        void service.stop(timeoutMs).then(({ unfinished, pollsUnderWay, tasks }) => {
+          if (tasks && tasks.length > 0)
+            logger.info({ tasks }, "drain report: tasks in flight and what became of them");
           if (unfinished > 0)
             logger.warn({ unfinished }, "shutdown timeout: some tasks were not finished");
           if (pollsUnderWay > 0)

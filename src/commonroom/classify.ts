@@ -4,9 +4,11 @@
  * own `reason`. Never headers, never the request config, never the axios error itself.
  */
 import { scrubSecrets } from "../secrets.js";
+import { UNNAMED_WAIT_MS } from "./rate-policy.js";
+import { readRateLimit } from "./rate-reading.js";
 import { CommonRoomError, type CommonRoomErrorKind } from "./errors.js";
 
-export const FALLBACK_RATE_LIMIT_WAIT_MS = 1000;
+export const FALLBACK_RATE_LIMIT_WAIT_MS = UNNAMED_WAIT_MS;
 const SNIPPET_CHARS = 120;
 
 export interface HttpAnswer {
@@ -76,7 +78,9 @@ export function classifyHttpError(answer: HttpAnswer): CommonRoomError {
     });
   }
   if (status === 429) {
-    const waitMs = rateLimitWaitMs(body, answer.headers, answer.now);
+    const waitMs =
+      readRateLimit(status, answer.headers, answer.bodyText, answer.now).waitMs ??
+      FALLBACK_RATE_LIMIT_WAIT_MS;
     return new CommonRoomError({
       ...base,
       kind: "rate_limited",
@@ -177,35 +181,6 @@ export function snippet(text: string, secrets: readonly string[]): string {
   return JSON.stringify(scrubSecrets(clip(oneLine, SNIPPET_CHARS), secrets));
 }
 
-/**
- * How long a 429 asks us to wait, in order: body `rateLimit.waitMs`, header
- * `X-RateLimit-Reset` (epoch seconds), header `Retry-After` (date-time, HTTP-date or
- * seconds), else a fallback.
- */
-export function rateLimitWaitMs(
-  body: unknown,
-  headers: Record<string, unknown>,
-  now: number,
-): number {
-  const fromBody = isRecord(body) && isRecord(body.rateLimit) ? body.rateLimit.waitMs : undefined;
-  if (typeof fromBody === "number" && Number.isFinite(fromBody) && fromBody >= 0) {
-    return Math.ceil(fromBody);
-  }
-  const reset = headerValue(headers, "x-ratelimit-reset");
-  if (reset !== undefined && /^\d+(\.\d+)?$/.test(reset)) {
-    const seconds = Number(reset);
-    // Documented as epoch seconds; a value far too small for that is read as seconds to wait.
-    return seconds < 1e9 ? Math.ceil(seconds * 1000) : Math.max(0, Math.ceil(seconds * 1000 - now));
-  }
-  const retryAfter = headerValue(headers, "retry-after");
-  if (retryAfter !== undefined) {
-    if (/^\d+$/.test(retryAfter)) return Number(retryAfter) * 1000;
-    const at = Date.parse(retryAfter);
-    if (!Number.isNaN(at)) return Math.max(0, at - now);
-  }
-  return FALLBACK_RATE_LIMIT_WAIT_MS;
-}
-
 export function parseJsonOrUndefined(text: string): unknown {
   if (text.trim() === "") return undefined;
   try {
@@ -234,13 +209,6 @@ function reasonOf(body: unknown): string | undefined {
 
 function snippetOrNothing(text: string, secrets: readonly string[]): string | undefined {
   return text.trim() === "" ? undefined : snippet(text, secrets);
-}
-
-function headerValue(headers: Record<string, unknown>, name: string): string | undefined {
-  const value = headers[name];
-  const first = Array.isArray(value) ? (value[0] as unknown) : value;
-  if (typeof first === "number") return String(first);
-  return typeof first === "string" && first.trim() !== "" ? first.trim() : undefined;
 }
 
 function clip(text: string, max = 200): string {

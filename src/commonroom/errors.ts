@@ -69,3 +69,18 @@ export class CommonRoomError extends Error {
 export function isCommonRoomError(value: unknown): value is CommonRoomError {
   return value instanceof CommonRoomError;
 }
+
+/**
+ * A call that was not started (or whose rate-limit wait was cut) because the worker drains:
+ * nothing went to Common Room for it. Not a failure of Common Room: the operation hands its
+ * task back to Conductor with what it has done, for another replica to take over.
+ */
+export class CallStopped extends Error {
+  override readonly name = "CallStopped";
+  constructor(readonly operation: string) {
+    super(`Common Room was not asked for ${operation}: the worker is shutting down`);
+  }
+}
+
+/** The abort reason of a stop signal that fired because the worker drains. */
+export const DRAINING = "draining";

@@ -13,7 +13,15 @@
  */
 import { backoffMs } from "../backoff.js";
 import { sleep } from "../sleep.js";
-import { CommonRoomError, isCommonRoomError } from "./errors.js";
+import { CallStopped, CommonRoomError, DRAINING, isCommonRoomError } from "./errors.js";
+import {
+  decide,
+  DEFAULT_MAX_RATE_WAIT_MS,
+  MAX_RATE_LIMIT_WAITS,
+  type Situation,
+} from "./rate-policy.js";
+
+export { MAX_RATE_LIMIT_WAITS };
 
 export interface RetryPolicy {
   /** Attempts in all for 5xx and network errors (1 = no retry). */
@@ -27,10 +35,10 @@ export interface RetryPolicy {
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Epoch ms. */
   now: () => number;
+  /** The longest one answer may hold a call (COMMON_ROOM_MAX_RATE_WAIT_SECONDS). */
+  maxRateWaitMs: number;
 }
 
-/** At most this many 429 waits in one call, however short each one is. */
-export const MAX_RATE_LIMIT_WAITS = 10;
 /** Up to this much is added to each 429 wait, so replicas don't return in lockstep. */
 export const RATE_LIMIT_JITTER_MS = 100;
 
@@ -42,6 +50,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   random: Math.random,
   sleep,
   now: Date.now,
+  maxRateWaitMs: DEFAULT_MAX_RATE_WAIT_MS,
 };
 
 export function resolveRetryPolicy(overrides: Partial<RetryPolicy> = {}): RetryPolicy {
@@ -80,6 +89,8 @@ export interface RetryContext {
   /** Epoch ms; absent means now + policy.defaultBudgetMs. */
   deadline?: number;
   signal?: AbortSignal;
+  /** The attempt's stop (drain or deadline): no request or wait starts once it fired. */
+  stop?: AbortSignal;
   hooks?: RetryHooks;
 }
 
@@ -91,13 +102,13 @@ export async function withRetry<T>(
   ctx: RetryContext,
   attempt: (remainingMs: number) => Promise<T>,
 ): Promise<T> {
-  const { operation, policy, signal, hooks } = ctx;
+  const { operation, policy, signal, stop, hooks } = ctx;
   const deadline = ctx.deadline ?? policy.now() + policy.defaultBudgetMs;
   let failures = 0;
   let waits = 0;
-
   for (;;) {
     throwIfCancelled(operation, signal);
+    if (stop?.aborted) throw stopped(operation, stop);
     // No request starts once the budget is spent: the attempt must report in time.
     if (policy.now() >= deadline) throw budgetSpent(operation);
     try {
@@ -107,69 +118,102 @@ export async function withRetry<T>(
       // Any failure after an unanswered request may be the echo of that request's work.
       if (failures > 0) error.afterUnansweredRequest = true;
 
-      // Held by the pacer past the deadline: no request went out, nothing to wait out here.
-      if (error.kind === "rate_limited" && error.httpStatus === undefined) throw error;
-
-      if (error.kind === "rate_limited") {
-        const waitMs = error.waitMs ?? 0;
-        const delayMs = waitMs + Math.floor(policy.random() * RATE_LIMIT_JITTER_MS);
+      const situation = situationOf(error, failures + 1, waits, policy);
+      if (situation.said === "upstream" || situation.said === "network") failures += 1;
+      const jitterMs =
+        situation.said === "rate_limited" ? Math.floor(policy.random() * RATE_LIMIT_JITTER_MS) : 0;
+      const decision = decide(
+        situation,
+        { now: policy.now(), deadline, maxWaitMs: policy.maxRateWaitMs },
+        jitterMs,
+      );
+      if (decision.action === "wait") {
         waits += 1;
-        if (waits > MAX_RATE_LIMIT_WAITS || policy.now() + delayMs > deadline) {
-          throw rateLimitedPastBudget(error, waitMs, waits > MAX_RATE_LIMIT_WAITS);
-        }
-        hooks?.onRateLimitWait?.({ operation, waitMs: delayMs, reason: error.message });
-        await pause(policy, delayMs, operation, signal);
+        hooks?.onRateLimitWait?.({ operation, waitMs: decision.ms, reason: error.message });
+        await pause(policy, decision.ms, operation, signal, stop);
         continue;
       }
-
-      if (error.kind === "upstream" || error.kind === "network") {
-        failures += 1;
-        if (failures >= policy.maxAttempts) throw error;
-        const delayMs = backoffDelayMs(policy, failures);
-        if (policy.now() + delayMs >= deadline) throw error;
+      if (decision.action === "retry") {
         hooks?.onRetry?.({
           operation,
           attempt: failures,
           kind: error.kind,
-          delayMs,
+          delayMs: decision.ms,
           reason: error.message,
         });
-        await pause(policy, delayMs, operation, signal);
+        await pause(policy, decision.ms, operation, signal);
         continue;
       }
-
+      if (decision.action === "hand_back") throw handedBack(error, decision.waitMs, situation);
       throw error;
     }
   }
 }
 
-function rateLimitedPastBudget(
+/** What the policy needs to know of one failed request. */
+function situationOf(
   error: CommonRoomError,
-  waitMs: number,
-  tooManyWaits: boolean,
-): CommonRoomError {
-  const why = tooManyWaits
-    ? `still rate limited after ${MAX_RATE_LIMIT_WAITS} waits`
-    : `rate limited for another ${waitMs} ms, past this call's time budget`;
+  nextFailure: number,
+  waits: number,
+  policy: RetryPolicy,
+): Situation {
+  if (error.kind === "rate_limited") {
+    // Held by the pacer (no request went): nothing to wait out here, the task goes back.
+    return error.httpStatus === undefined
+      ? { said: "held", waitMs: error.waitMs ?? 0 }
+      : { said: "rate_limited", waitMs: error.waitMs, waits };
+  }
+  if (error.kind === "upstream" || error.kind === "network") {
+    return {
+      said: error.kind,
+      failures: nextFailure,
+      maxAttempts: policy.maxAttempts,
+      delayMs: backoffDelayMs(policy, nextFailure),
+    };
+  }
+  return { said: "final" };
+}
+
+/** The rate_limited error that hands the task back, its wait capped as the policy decided. */
+function handedBack(error: CommonRoomError, waitMs: number, situation: Situation): CommonRoomError {
+  if (situation.said === "held") {
+    return error.waitMs === waitMs ? error : new CommonRoomError({ ...fieldsOf(error), waitMs });
+  }
+  const why =
+    situation.said === "rate_limited" && situation.waits >= MAX_RATE_LIMIT_WAITS
+      ? `still rate limited after ${MAX_RATE_LIMIT_WAITS} waits`
+      : `rate limited for another ${error.waitMs ?? waitMs} ms, past this call's time budget`;
   return new CommonRoomError({
-    kind: "rate_limited",
-    operation: error.operation,
-    httpStatus: error.httpStatus,
-    reason: error.reason,
+    ...fieldsOf(error),
     waitMs,
-    details: error.details,
     message: `Common Room answered ${error.httpStatus ?? 429} to ${error.operation}: ${why}`,
   });
 }
 
+function fieldsOf(error: CommonRoomError) {
+  return {
+    kind: error.kind,
+    operation: error.operation,
+    httpStatus: error.httpStatus,
+    reason: error.reason,
+    waitMs: error.waitMs,
+    details: error.details,
+    message: error.message,
+  };
+}
+
+/** Sleeps `ms`; a stop cuts a rate-limit wait short (nothing was sent: the task goes back). */
 async function pause(
   policy: RetryPolicy,
   ms: number,
   operation: string,
   signal: AbortSignal | undefined,
+  stop?: AbortSignal,
 ): Promise<void> {
-  await policy.sleep(ms, signal);
+  const either = stop && signal ? AbortSignal.any([signal, stop]) : (stop ?? signal);
+  await policy.sleep(ms, either);
   if (signal?.aborted) throw cancelled(operation);
+  if (stop?.aborted) throw stopped(operation, stop);
 }
 
 /** details.code of the error thrown instead of a request that the budget left no time for. */
@@ -182,6 +226,11 @@ export function budgetSpent(operation: string): CommonRoomError {
     message: `Common Room was not asked for ${operation}: this attempt's time budget was spent`,
     details: { code: BUDGET_SPENT },
   });
+}
+
+/** The error of a call the attempt's stop cut: the drain, or else its deadline. */
+export function stopped(operation: string, stop: AbortSignal): Error {
+  return stop.reason === DRAINING ? new CallStopped(operation) : budgetSpent(operation);
 }
 
 /** The error of a request that was never sent because the budget was spent. */

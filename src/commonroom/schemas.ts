@@ -330,6 +330,10 @@ export type ContactId = z.infer<typeof ContactId>;
 export const OrganizationId = prefixedId("o");
 export type OrganizationId = z.infer<typeof OrganizationId>;
 
+/** A v2 activity id, `a_<number>`. */
+export const ActivityId = prefixedId("a");
+export type ActivityId = z.infer<typeof ActivityId>;
+
 /** A v2 custom object type id, `cot_<number>`. */
 export const ObjectTypeId = prefixedId("cot");
 export type ObjectTypeId = z.infer<typeof ObjectTypeId>;
@@ -384,6 +388,22 @@ export const V2Activity = z
   .passthrough();
 export type V2Activity = z.infer<typeof V2Activity>;
 
+/** A v2 Organization: `id` (`o_<number>`), `name` and `primaryDomain` required, the rest kept. */
+export const Organization = z
+  .object({ id: z.string(), name: z.string(), primaryDomain: z.string() })
+  .passthrough();
+export type Organization = z.infer<typeof Organization>;
+
+/** A v2 segment (ApiSegment): `id` (`s_<number>`), `name`, `entityType`; `cols` add more. */
+export const V2Segment = z
+  .object({ id: z.string(), name: z.string(), entityType: SegmentEntityType })
+  .passthrough();
+export type V2Segment = z.infer<typeof V2Segment>;
+
+/** A v2 website visit (ApiWebsiteVisit): `id` (`w_<cursor>`) and `visitTime` required. */
+export const WebsiteVisit = z.object({ id: z.string(), visitTime: z.string() }).passthrough();
+export type WebsiteVisit = z.infer<typeof WebsiteVisit>;
+
 const ListMeta = z.object({
   nextCursor: z.string().nullable(),
   recordCount: z.number().int().nonnegative().optional(),
@@ -399,8 +419,40 @@ export type ContactList = z.infer<typeof ContactList>;
 export const ActivityList = listEnvelope(V2Activity);
 export type ActivityList = z.infer<typeof ActivityList>;
 
-export const ContactResponse = z.object({ success: z.literal(true), data: Contact });
+export const OrganizationList = listEnvelope(Organization);
+export type OrganizationList = z.infer<typeof OrganizationList>;
+
+/**
+ * WebsiteVisitList is the one v2 list whose spec leaves `meta.nextCursor` optional: absent
+ * reads as the last page.
+ */
+export const WebsiteVisitList = z.object({
+  success: z.literal(true),
+  data: z.array(WebsiteVisit),
+  meta: ListMeta.extend({
+    nextCursor: z
+      .string()
+      .nullish()
+      .transform((cursor) => cursor ?? null),
+  }),
+});
+export type WebsiteVisitList = z.infer<typeof WebsiteVisitList>;
+
+function itemEnvelope<T extends z.ZodTypeAny>(item: T) {
+  return z.object({ success: z.literal(true), data: item });
+}
+
+export const ContactResponse = itemEnvelope(Contact);
 export type ContactResponse = z.infer<typeof ContactResponse>;
+
+export const OrganizationResponse = itemEnvelope(Organization);
+export type OrganizationResponse = z.infer<typeof OrganizationResponse>;
+
+export const SegmentResponse = itemEnvelope(V2Segment);
+export type SegmentResponse = z.infer<typeof SegmentResponse>;
+
+export const ActivityResponse = itemEnvelope(V2Activity);
+export type ActivityResponse = z.infer<typeof ActivityResponse>;
 
 export const CreateSegmentResponse = z.object({
   success: z.literal(true),

@@ -1,6 +1,8 @@
 import { z } from "zod";
+import { COLUMNS } from "../commonroom/columns.js";
 import { BooleanInput } from "../commonroom/input-forms.js";
 import {
+  ActivityId,
   ApiActivity,
   ContactId,
   DestinationSourceId,
@@ -10,7 +12,9 @@ import {
 import { activityCatalogIssues } from "./catalog.js";
 import { defineOperation } from "./define.js";
 import { resolveDestinationSourceId } from "./destination.js";
+import { columnsOf } from "./column-input.js";
 import { ListInput, listPages } from "./paging.js";
+import { windowDates, WindowInput } from "./time-window.js";
 
 export const getActivityTypes = defineOperation({
   name: "Get Activity Types",
@@ -51,21 +55,36 @@ export const addOrEditActivity = defineOperation({
 export const listActivities = defineOperation({
   name: "List Activities",
   task: "list_activities",
-  description: "Lists activities (v2), one page or, with fetchAll, every page up to maxItems.",
+  description:
+    "Lists activities (v2), one page or, with fetchAll, every page up to maxItems; asOf with lookbackSeconds reads the window [asOf - lookbackSeconds, asOf).",
   input: z.object({
     contactId: ContactId.optional(),
     organizationId: OrganizationId.optional(),
     startDate: IsoDateTime.optional(),
     endDate: IsoDateTime.optional(),
+    ...WindowInput,
     ...ListInput,
   }),
   budgetMs: 120_000,
   run: async (ctx, input) => {
+    const { asOf, lookbackSeconds, startDate, endDate, ...rest } = input;
+    const dates = windowDates({ asOf, lookbackSeconds, startDate, endDate });
     const { items, ...where } = await listPages(
-      input,
+      { ...rest, ...dates },
       (query) => ctx.client.listActivities(query, ctx.callOptions),
       ctx,
+      "activities",
     );
     return { activities: items, ...where };
   },
+});
+
+export const getActivity = defineOperation({
+  name: "Get Activity",
+  task: "get_activity",
+  description: "Reads one activity by its id (v2).",
+  input: z.object({ activityId: ActivityId, cols: columnsOf(COLUMNS.getActivity) }),
+  run: async ({ client, callOptions }, { activityId, cols }) => ({
+    ...(await client.getActivity(activityId, cols !== undefined ? { cols } : {}, callOptions)),
+  }),
 });

@@ -1,14 +1,21 @@
 import { z } from "zod";
 import { BooleanInput } from "../commonroom/input-forms.js";
-import { isCommonRoomError } from "../commonroom/errors.js";
+import { CallStopped, isCommonRoomError } from "../commonroom/errors.js";
 import { isBudgetSpent } from "../commonroom/retry.js";
 import { ApiActivity, ApiUser, DestinationSourceId } from "../commonroom/schemas.js";
 import { activityCatalogIssues, userCatalogIssues, type CatalogSnapshot } from "./catalog.js";
 import { defineOperation, type OperationContext } from "./define.js";
 import { resolveDestinationSourceId } from "./destination.js";
-import { BulkFailedError, InvalidInputError, toTaskError, type InputIssue } from "./errors.js";
+import {
+  BulkFailedError,
+  HandBackError,
+  InvalidInputError,
+  toTaskError,
+  type InputIssue,
+} from "./errors.js";
 import { itemsOf } from "./items.js";
 import { jsonBytes } from "./output-ceiling.js";
+import { acceptedBefore } from "./resume.js";
 
 /** Items written at once: enough to hide latency, few enough to stay polite to the API. */
 export const BULK_CONCURRENCY = 5;
@@ -21,14 +28,24 @@ interface ItemError {
 }
 
 interface ItemResult {
-  status: "accepted" | "failed";
+  /** pending: not sent yet when the task was handed back; the next attempt sends it. */
+  status: "accepted" | "failed" | "pending";
   error?: ItemError;
+}
+
+/** Why the items not yet sent wait for the next attempt, and how long. */
+interface Held {
+  why: "rate_limited" | "draining";
+  waitMs: number;
 }
 
 /**
  * Runs each item on its own: an item that fails validation or Common Room does not sink the
  * others. The outcome rule is the contract's: any item accepted, COMPLETED with the failures
- * listed; none, BULK_FAILED, retryable when any item's failure was.
+ * listed; none, BULK_FAILED, retryable when any item's failure was. Under the rate limit an
+ * item waits like any request; when the attempt cannot wait any longer (or the worker
+ * drains), the items not sent stay pending and the task is handed back (summarize).
+ * Items a handed-back attempt had accepted are not sent again.
  */
 async function runItems<T>(
   ctx: OperationContext,
@@ -39,11 +56,11 @@ async function runItems<T>(
     catalogIssues?: (item: T, catalog: CatalogSnapshot, path: string) => InputIssue[];
     write: (item: T) => Promise<unknown>;
   },
-): Promise<ItemResult[]> {
+): Promise<{ results: ItemResult[]; held?: Held }> {
   const catalog = options.catalogIssues ? await ctx.catalog.get(ctx.callOptions) : undefined;
   const results: ItemResult[] = new Array(items.length);
-  // Once Common Room asks for a wait past this task's budget, later items would only wait too.
-  let stopped: ItemError | undefined;
+  const acceptedBefore = acceptedEarlier(ctx, items.length);
+  let held: Held | undefined;
   let next = 0;
   let done = 0;
   const worker = async () => {
@@ -51,6 +68,10 @@ async function runItems<T>(
       // A progress line on long batches, so a slow one is visibly moving.
       if (done > 0 && done % 100 === 0) {
         ctx.logger.info({ done, of: items.length }, `bulk ${options.label} in progress`);
+      }
+      if (acceptedBefore.has(index)) {
+        results[index] = { status: "accepted" };
+        continue;
       }
       const parsed = options.schema.safeParse(items[index]);
       if (!parsed.success) {
@@ -63,8 +84,9 @@ async function runItems<T>(
         results[index] = { status: "failed", error: itemError(new InvalidInputError(issues)) };
         continue;
       }
-      if (stopped) {
-        results[index] = { status: "failed", error: stopped };
+      // Once the task is going back, later items wait for the next attempt too.
+      if (held) {
+        results[index] = { status: "pending" };
         continue;
       }
       if (ctx.callOptions.deadline !== undefined && Date.now() >= ctx.callOptions.deadline) {
@@ -75,14 +97,44 @@ async function runItems<T>(
         await options.write(parsed.data);
         results[index] = { status: "accepted" };
       } catch (error) {
+        const handBack = heldBy(error);
+        if (handBack) {
+          held = longer(held, handBack);
+          results[index] = { status: "pending" };
+          continue;
+        }
         const notSent = isBudgetSpent(error);
         results[index] = { status: "failed", error: notSent ? NOT_ATTEMPTED : itemError(error) };
-        if (isCommonRoomError(error) && error.kind === "rate_limited") stopped = itemError(error);
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(BULK_CONCURRENCY, items.length) }, worker));
-  return results;
+  return held ? { results, held } : { results };
+}
+
+/** The items a handed-back attempt of this task had accepted already. */
+function acceptedEarlier(ctx: OperationContext, count: number): Set<number> {
+  const accepted = acceptedBefore(ctx.previous, count);
+  if (accepted.size > 0) {
+    ctx.logger.info({ accepted: accepted.size, of: count }, "resuming a handed-back batch");
+  }
+  return accepted;
+}
+
+/** An item's failure that hands the task back rather than failing the item. */
+function heldBy(error: unknown): Held | undefined {
+  if (error instanceof CallStopped) return { why: "draining", waitMs: 0 };
+  if (isCommonRoomError(error) && error.kind === "rate_limited") {
+    return { why: "rate_limited", waitMs: error.waitMs ?? 0 };
+  }
+  return undefined;
+}
+
+/** The drain wins (go back now); else the longer wait. */
+function longer(a: Held | undefined, b: Held): Held {
+  if (!a) return b;
+  if (a.why === "draining" || b.why === "draining") return { why: "draining", waitMs: 0 };
+  return a.waitMs >= b.waitMs ? a : b;
 }
 
 /** An item the attempt's time budget left no room for; Conductor's retry resends the batch. */
@@ -109,16 +161,31 @@ function failed(error: InvalidInputError, label: string, index: number): ItemRes
 }
 
 function summarize<R extends ItemResult>(
-  results: R[],
+  run: { results: R[]; held?: Held },
   what: string,
   maxOutputBytes: number,
 ): Record<string, unknown> {
+  const { results, held } = run;
   const accepted = results.filter((r) => r.status === "accepted").length;
+  const pending = results.filter((r) => r.status === "pending").length;
   const output = {
     accepted,
-    failed: results.length - accepted,
+    failed: results.length - accepted - pending,
+    ...(pending > 0 && { pending }),
     results: keptShort(results, maxOutputBytes),
   };
+  if (held && pending > 0) {
+    // Not done, and not failed: back to Conductor with what is done; the next attempt
+    // sends only the pending items.
+    const because =
+      held.why === "draining" ? "the worker is shutting down" : "Common Room's rate limit";
+    throw new HandBackError(
+      `${pending} of the ${results.length} ${what} wait for ${because} (${accepted} accepted); the task resumes with them`,
+      held.why,
+      held.waitMs,
+      output,
+    );
+  }
   const notAttempted = results.filter((r) => r.error?.code === NOT_ATTEMPTED.code).length;
   if (notAttempted > 0) {
     // Not complete: back to Conductor as FAILED, whose retry resends the batch (upserts).
@@ -212,17 +279,14 @@ function defineBulkWrite<K extends string, T>(spec: BulkWrite<K, T>) {
     run: async (ctx, input) => {
       const sourceId = resolveDestinationSourceId(input.destinationSourceId, ctx.integration);
       const list: unknown[] = input[spec.list];
-      const results = await runItems(ctx, list, {
+      const run = await runItems(ctx, list, {
         schema: spec.item,
         label: spec.list,
         catalogIssues: input.validateAgainstCatalog ? spec.catalogIssues : undefined,
         write: (item) => spec.write(ctx, sourceId, item),
       });
-      return summarize(
-        results.map((r, i) => ({ ...spec.echo(list[i]), ...r })),
-        spec.list,
-        ctx.maxOutputBytes,
-      );
+      const results = run.results.map((r, i) => ({ ...spec.echo(list[i]), ...r }));
+      return summarize({ ...run, results }, spec.list, ctx.maxOutputBytes);
     },
   });
 }

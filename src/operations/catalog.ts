@@ -1,4 +1,7 @@
 import type { CallOptions, CommonRoomClient } from "../commonroom/client.js";
+import { CallStopped, DRAINING } from "../commonroom/errors.js";
+import { DEFAULT_ATTEMPT_BUDGET_MS } from "../commonroom/rate-policy.js";
+import { budgetSpent } from "../commonroom/retry.js";
 import type { ApiActivity, ApiUser, CustomField } from "../commonroom/schemas.js";
 import { InvalidInputError, type InputIssue } from "./errors.js";
 
@@ -21,18 +24,25 @@ export class Catalog {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** The cached catalog, loaded once for concurrent callers and again after the TTL. */
+  /**
+   * The cached catalog, loaded once for concurrent callers and again after the TTL. The load
+   * has a budget of its own, not its first caller's: each caller waits for it only until its
+   * own deadline or stop.
+   */
   get(callOptions: CallOptions): Promise<CatalogSnapshot> {
     const fresh = this.snapshot && this.now() - this.snapshot.loadedAt < this.ttlSeconds * 1000;
     if (!fresh) {
-      const value = this.load(callOptions);
+      const value = this.load({
+        deadline: Date.now() + DEFAULT_ATTEMPT_BUDGET_MS,
+        ...(callOptions.trace && { trace: callOptions.trace }),
+      });
       this.snapshot = { loadedAt: this.now(), value };
       // A failed load is not cached: the next task tries again.
       value.catch(() => {
         if (this.snapshot?.value === value) this.snapshot = undefined;
       });
     }
-    return this.snapshot!.value;
+    return awaitWithin(this.snapshot!.value, callOptions);
   }
 
   /** Throws INVALID_INPUT naming each field of `item` the catalog does not know. */
@@ -117,4 +127,36 @@ export function activityCatalogIssues(
   }
   issues.push(...userCatalogIssues(activity.user, catalog, `${path}.user`));
   return issues;
+}
+
+/** `value`, unless the caller's deadline or stop comes first (then its budget is spent). */
+function awaitWithin<T>(value: Promise<T>, { deadline, stop }: CallOptions): Promise<T> {
+  if (deadline === undefined && stop === undefined) return value;
+  return new Promise<T>((resolve, reject) => {
+    const giveUp = () => {
+      clear();
+      reject(
+        stop?.aborted && stop.reason === DRAINING
+          ? new CallStopped("catalog")
+          : budgetSpent("catalog"),
+      );
+    };
+    const timer =
+      deadline === undefined ? undefined : setTimeout(giveUp, Math.max(0, deadline - Date.now()));
+    stop?.addEventListener("abort", giveUp, { once: true });
+    const clear = () => {
+      clearTimeout(timer);
+      stop?.removeEventListener("abort", giveUp);
+    };
+    value.then(
+      (v) => {
+        clear();
+        resolve(v);
+      },
+      (e: unknown) => {
+        clear();
+        reject(e);
+      },
+    );
+  });
 }

@@ -18,6 +18,7 @@ export const listContacts = defineOperation({
       input,
       (query) => ctx.client.listContacts(query, ctx.callOptions),
       ctx,
+      "contacts",
     );
     return { contacts: items, ...where };
   },

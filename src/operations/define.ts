@@ -17,6 +17,11 @@ export interface OperationContext {
   catalog: Catalog;
   /** The ceiling on this task's output as JSON (COMMON_ROOM_MAX_OUTPUT_BYTES). */
   maxOutputBytes: number;
+  /**
+   * The output this task was last handed back with (IN_PROGRESS), as Conductor gives it
+   * again: where a long operation resumes (resume.ts). Undefined on a fresh task.
+   */
+  previous?: unknown;
 }
 
 export type TaskOutput = Record<string, unknown>;

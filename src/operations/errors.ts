@@ -5,7 +5,7 @@
  * commonroom/errors.ts; toTaskError maps it here with the rest.
  */
 import type { ZodError } from "zod";
-import { isCommonRoomError, type CommonRoomErrorKind } from "../commonroom/errors.js";
+import { CallStopped, isCommonRoomError, type CommonRoomErrorKind } from "../commonroom/errors.js";
 
 export type ErrorCode =
   | "INVALID_INPUT"
@@ -84,6 +84,25 @@ export class BulkFailedError extends Error {
   }
 }
 
+/**
+ * The attempt stops before the work is done, for the rate limit or because the worker
+ * drains: the task goes back to Conductor IN_PROGRESS (no retry spent) with what is done in
+ * its output, from which the next attempt resumes (see resume.ts).
+ */
+export class HandBackError extends Error {
+  override readonly name = "HandBackError";
+  constructor(
+    message: string,
+    readonly why: "rate_limited" | "draining",
+    /** For rate_limited: how long until the limit is expected to lift, in ms. */
+    readonly waitMs: number,
+    /** What is done so far, kept in the task output. */
+    readonly output: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
 /** The task names an integration that is not configured, or is switched off. */
 export class IntegrationError extends Error {
   override readonly name = "IntegrationError";
@@ -131,6 +150,13 @@ export function toTaskError(error: unknown): TaskError {
   }
   if (error instanceof BulkFailedError) {
     return { code: "BULK_FAILED", message: error.message, retryable: error.retryable };
+  }
+  if (error instanceof HandBackError) {
+    // Handed back too often: Conductor's retry takes it from here.
+    return { code: "RATE_LIMITED", message: error.message, retryable: true };
+  }
+  if (error instanceof CallStopped) {
+    return { code: "NOT_ATTEMPTED", message: error.message, retryable: true };
   }
   if (error instanceof OutputTooLargeError) {
     // Common Room answered more than one task may carry: asking again cannot help.

@@ -1,15 +1,17 @@
 import type { Operation } from "./define.js";
-import { addOrEditActivity, getActivityTypes, listActivities } from "./activities.js";
+import { addOrEditActivity, getActivity, getActivityTypes, listActivities } from "./activities.js";
 import { addContactsToSegment } from "./add-contacts-to-segment.js";
 import { anonymizeContact } from "./anonymize.js";
 import { bulkAddOrEditActivities, bulkAddOrEditUsers } from "./bulk.js";
 import { getContact, listContacts } from "./contacts.js";
 import { getCustomFields } from "./custom-fields.js";
 import { findContact } from "./find-contact.js";
-import { createSegment, getSegmentStatuses, getSegments } from "./segments.js";
+import { findOrganization, getOrganization, listOrganizations } from "./organizations.js";
+import { createSegment, getSegment, getSegmentStatuses, getSegments } from "./segments.js";
 import { createTag, deleteTag, getTag, listTags, updateTag } from "./tags.js";
 import { checkApiTokenStatus } from "./token.js";
 import { addOrEditUser } from "./users.js";
+import { listWebsiteVisits } from "./website-visits.js";
 
 /** Every operation the worker serves: the single source of the task types. */
 export const operations: readonly Operation[] = [
@@ -35,6 +37,12 @@ export const operations: readonly Operation[] = [
   bulkAddOrEditActivities,
   findContact,
   addContactsToSegment,
+  listOrganizations,
+  getOrganization,
+  findOrganization,
+  getSegment,
+  getActivity,
+  listWebsiteVisits,
 ] as Operation[];
 
 export function taskTypeOf(operation: Operation, prefix: string): string {

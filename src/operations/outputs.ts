@@ -6,9 +6,12 @@ import {
   Contact,
   Member,
   CustomField,
+  Organization,
   Segment,
   SegmentStatus,
   V2Activity,
+  V2Segment,
+  WebsiteVisit,
 } from "../commonroom/schemas.js";
 
 /**
@@ -24,6 +27,17 @@ const Accepted = {
 };
 
 const ItemError = z.object({ code: z.string(), message: z.string(), retryable: z.boolean() });
+
+/** A list's items under `key`, where to resume, and whether the walk stopped early. */
+const listing = (key: string, item: z.ZodTypeAny) =>
+  z
+    .object({
+      [key]: z.array(item),
+      nextCursor: z.string().nullable(),
+      truncated: z.boolean(),
+      recordCount: z.number().int().nonnegative().optional(),
+    })
+    .passthrough();
 
 const bulkResult = <T extends z.ZodRawShape>(extra: T) =>
   z
@@ -89,4 +103,12 @@ export const operationOutputs: Record<string, z.ZodTypeAny> = {
   add_contacts_to_segment: z
     .object({ status: z.literal("added"), segmentId: z.number().int(), count: z.number().int() })
     .passthrough(),
+  list_organizations: listing("organizations", Organization),
+  get_organization: Organization,
+  find_organization: z
+    .object({ found: z.boolean(), organization: Organization.nullable() })
+    .passthrough(),
+  get_segment: V2Segment,
+  get_activity: V2Activity,
+  list_website_visits: listing("visits", WebsiteVisit),
 };

@@ -1,10 +1,11 @@
 import { z } from "zod";
 import type { CallOptions, Page } from "../commonroom/client.js";
-import { CommonRoomError, isCommonRoomError } from "../commonroom/errors.js";
+import { CallStopped, CommonRoomError, isCommonRoomError } from "../commonroom/errors.js";
 import { BooleanInput, integerInput } from "../commonroom/input-forms.js";
 import { SortDirection } from "../commonroom/schemas.js";
 import type { Logger } from "../logger.js";
-import { OutputTooLargeError } from "./errors.js";
+import { HandBackError, OutputTooLargeError } from "./errors.js";
+import { pagesBefore } from "./resume.js";
 import { jsonBytes } from "./output-ceiling.js";
 
 /** The paging inputs every v2 list operation shares (contract: "Paging"). */
@@ -66,14 +67,34 @@ const PAGE_RESERVE_MS = 2000;
 export async function listPages<T, Filters extends Record<string, unknown>>(
   input: Filters & PagingFields,
   fetchPage: (query: Partial<Filters> & { limit?: number; cursor?: string }) => Promise<Page<T>>,
-  options: { callOptions: CallOptions; logger: Logger; maxOutputBytes: number },
+  options: {
+    callOptions: CallOptions;
+    logger: Logger;
+    maxOutputBytes: number;
+    /** The output of this task's last hand-back, if any (resume.ts). */
+    previous?: unknown;
+  },
+  /** The output field the operation returns the items under (contacts, activities). */
+  listName: string,
 ): Promise<Listing<T>> {
   const { fetchAll, maxItems, limit, cursor: start, ...rest } = input;
   const filters = definedOnly(rest) as Partial<Filters>;
-  const items: T[] = [];
-  let cursor = start;
-  let recordCount: number | undefined;
-  let room = options.maxOutputBytes - ENVELOPE_BYTES - Buffer.byteLength(start ?? "");
+  const resumed = fetchAll ? pagesBefore<T>(options.previous, listName) : undefined;
+  const items: T[] = resumed ? [...resumed.items] : [];
+  let cursor = resumed ? resumed.cursor : start;
+  let recordCount: number | undefined = resumed?.recordCount;
+  let room =
+    options.maxOutputBytes -
+    ENVELOPE_BYTES -
+    Buffer.byteLength(start ?? "") -
+    (resumed ? jsonBytes(resumed.items) : 0);
+  let pages = resumed?.pages ?? 0;
+  if (resumed) {
+    options.logger.info(
+      { pages, items: items.length },
+      "resuming a handed-back list from its cursor",
+    );
+  }
   const page = async (pageLimit: number | undefined) => {
     try {
       return await fetchPage({
@@ -82,13 +103,32 @@ export async function listPages<T, Filters extends Record<string, unknown>>(
         ...(cursor !== undefined && { cursor }),
       });
     } catch (error) {
-      throw fetchAll ? withResumeCursor(error, cursor, items.length) : error;
+      if (!fetchAll) throw error;
+      // Held for the rate limit or the drain: back to Conductor with the pages so far.
+      const held = heldBy(error);
+      if (held && cursor !== undefined) {
+        throw new HandBackError(
+          `the list waits for ${held.why === "draining" ? "the worker's shutdown" : "Common Room's rate limit"} after ${items.length} items (${pages} pages); the task resumes from its cursor`,
+          held.why,
+          held.waitMs,
+          {
+            [listName]: items,
+            nextCursor: cursor,
+            truncated: true,
+            progress: { cursor, pages },
+            ...(recordCount !== undefined && { recordCount }),
+          },
+        );
+      }
+      throw withResumeCursor(error, cursor, items.length);
     }
   };
 
-  for (let pages = 1; ; pages++) {
+  for (;;) {
+    pages++;
     // Never ask for more than is still wanted, so the cursor returned is exactly where we stopped.
     const wanted = fetchAll ? Math.min(limit ?? 200, maxItems - items.length) : limit;
+    if (wanted !== undefined && wanted <= 0) return listing(items, cursor, true, recordCount);
     let next = await page(wanted);
     recordCount = next.recordCount ?? recordCount;
     const fit = itemsThatFit(next.items, room);
@@ -173,6 +213,15 @@ function withResumeCursor(error: unknown, cursor: string | undefined, collected:
   });
   resumed.afterUnansweredRequest = error.afterUnansweredRequest;
   return resumed;
+}
+
+/** A page's failure that hands the task back rather than failing it. */
+function heldBy(error: unknown): { why: "rate_limited" | "draining"; waitMs: number } | undefined {
+  if (error instanceof CallStopped) return { why: "draining", waitMs: 0 };
+  if (isCommonRoomError(error) && error.kind === "rate_limited") {
+    return { why: "rate_limited", waitMs: error.waitMs ?? 0 };
+  }
+  return undefined;
 }
 
 /** Drops absent keys, so Common Room receives only the filters the task gave. */

@@ -1,8 +1,10 @@
 import { z } from "zod";
+import { COLUMNS } from "../commonroom/columns.js";
 import { isCommonRoomError } from "../commonroom/errors.js";
-import { MAX_NAME_LENGTH, ObjectTypeId, SegmentId } from "../commonroom/schemas.js";
+import { MAX_NAME_LENGTH, ObjectTypeId, SegmentId, SegmentRef } from "../commonroom/schemas.js";
 import { defineOperation } from "./define.js";
 import { InvalidInputError } from "./errors.js";
+import { columnsOf } from "./column-input.js";
 
 export const getSegments = defineOperation({
   name: "Get Segments",
@@ -20,6 +22,16 @@ export const getSegmentStatuses = defineOperation({
   run: async ({ client, callOptions }, { segmentId }) => ({
     statuses: await client.getSegmentStatuses(segmentId, callOptions),
     segmentId,
+  }),
+});
+
+export const getSegment = defineOperation({
+  name: "Get Segment",
+  task: "get_segment",
+  description: "Reads one segment by its id (v2): its name, entity type and, with cols, its size.",
+  input: z.object({ segmentId: SegmentRef, cols: columnsOf(COLUMNS.getSegment) }),
+  run: async ({ client, callOptions }, { segmentId, cols }) => ({
+    ...(await client.getSegment(segmentId, cols !== undefined ? { cols } : {}, callOptions)),
   }),
 });
 

@@ -19,7 +19,8 @@ import { StartFailed, startWorkflow } from "./start-workflow.js";
  * source type, the workflow id and the outcome.
  */
 
-const PATH = /^\/webhooks\/common-room\/([^/?#]+)\/?$/;
+/** The path of a delivery, as the Ingress example routes it. */
+export const WEBHOOK_PATH = /^\/webhooks\/common-room\/([^/?#]+)\/?$/;
 
 /** Outcomes refused before Conductor was asked. */
 const REFUSALS = new Set<DeliveryOutcome>([
@@ -88,7 +89,7 @@ export async function startWebhookListener(
   const inFlight = new Set<Promise<void>>();
 
   async function handle(req: IncomingMessage): Promise<Reply> {
-    const match = PATH.exec(req.url ?? "");
+    const match = WEBHOOK_PATH.exec(req.url ?? "");
     if (!match) return reply(404, { error: "not found" });
     if (req.method !== "POST")
       return reply(405, { error: "use POST" }, { headers: { Allow: "POST" } });

@@ -3,7 +3,7 @@
  * tests, with their names and every task name (inside SWITCH cases too) moved to the
  * configured prefix, so that another prefix never rewrites someone else's workflows.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DEFAULT_TASK_PREFIX } from "../config.js";
 import { packageRoot } from "../package-root.js";
@@ -19,11 +19,24 @@ interface ExampleTask {
   defaultCase?: ExampleTask[];
 }
 
+/** When an example runs on its own: `examples/<id>.schedule.json`, for `register --schedules`. */
+export interface ExampleSchedule {
+  description: string;
+  /** Six fields, seconds first, as Conductor's scheduler reads it. */
+  cronExpression: string;
+  zoneId: string;
+  /** Conductor runs every missed time after an outage, so each window is read once. */
+  runCatchupScheduleInstances: boolean;
+  /** The workflow input of each run, beside the scheduler's `_scheduledTime`. */
+  input: Record<string, unknown>;
+}
+
 export interface ExampleWorkflow {
   /** File stem, e.g. "product-signup". */
   id: string;
   definition: { name: string; version?: number; tasks: ExampleTask[] } & Record<string, unknown>;
   sampleInput: Record<string, unknown>;
+  schedule?: ExampleSchedule;
 }
 
 function withPrefix(name: string, prefix: string): string {
@@ -59,6 +72,10 @@ export function exampleWorkflows(prefix = EXAMPLE_PREFIX): ExampleWorkflow[] {
       definition.name = withPrefix(definition.name, prefix);
       renameTasks(definition.tasks, prefix);
       const sampleInput = readJson<Record<string, unknown>>(join(dir, `${id}.input.json`));
-      return { id, definition, sampleInput };
+      const schedulePath = join(dir, `${id}.schedule.json`);
+      const schedule = existsSync(schedulePath)
+        ? readJson<ExampleSchedule>(schedulePath)
+        : undefined;
+      return { id, definition, sampleInput, ...(schedule && { schedule }) };
     });
 }

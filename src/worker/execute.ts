@@ -1,4 +1,5 @@
 import type { CallTrace } from "../commonroom/client.js";
+import { attemptBudgetMs, DEFAULT_ATTEMPT_BUDGET_MS } from "../commonroom/rate-policy.js";
 import type { Operation } from "../operations/define.js";
 import { prepareInput } from "../operations/delivered-input.js";
 import { jsonBytes } from "../operations/output-ceiling.js";
@@ -9,7 +10,16 @@ import type { Integrations } from "./integrations.js";
 import type { OperationResult } from "./results.js";
 
 /** How long one attempt may spend on Common Room, retries and rate-limit waits included. */
-export const DEFAULT_TASK_BUDGET_MS = 30_000;
+export const DEFAULT_TASK_BUDGET_MS = DEFAULT_ATTEMPT_BUDGET_MS;
+
+/**
+ * The one signal that tells every Common Room call of an attempt to start nothing more:
+ * its deadline, or the drain (whose abort reason, DRAINING, tells the two apart).
+ */
+function attemptStop(deadline: number, drain: AbortSignal | undefined): AbortSignal {
+  const timeout = AbortSignal.timeout(Math.max(0, deadline - Date.now()));
+  return drain ? AbortSignal.any([drain, timeout]) : timeout;
+}
 
 export interface ExecuteOptions {
   integrations: Integrations;
@@ -22,6 +32,10 @@ export interface ExecuteOptions {
   maxOutputBytes?: number;
   /** Aborts the Common Room calls under way (the CLI's stop request). */
   signal?: AbortSignal;
+  /** Fires (with reason DRAINING) when the worker drains: no new request starts. */
+  drain?: AbortSignal;
+  /** The output of this task's last hand-back, when Conductor hands it out again. */
+  previous?: unknown;
   /** Told of every Common Room request, wait and retry of this task (its task log). */
   trace?: CallTrace;
 }
@@ -53,12 +67,14 @@ export async function executeOperation(
 
     const { integration, client, catalog } = options.integrations.resolve(integrationName);
     const maxOutputBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+    const deadline = options.deadline ?? Date.now() + attemptBudgetMs(operation.budgetMs, 0);
     const output = await operation.run(
       {
         client,
         integration,
         callOptions: {
-          deadline: options.deadline ?? Date.now() + (operation.budgetMs ?? DEFAULT_TASK_BUDGET_MS),
+          deadline,
+          stop: attemptStop(deadline, options.drain),
           ...(options.signal && { signal: options.signal }),
           ...(options.trace && { trace: options.trace }),
         },
@@ -66,6 +82,7 @@ export async function executeOperation(
         logger: options.logger,
         catalog,
         maxOutputBytes,
+        ...(options.previous !== undefined && { previous: options.previous }),
       },
       parsed.data,
     );

@@ -5,6 +5,11 @@ import type { RuntimeState } from "./runtime.js";
 
 export interface HealthServer {
   port: number;
+  /**
+   * Resolves once /metrics has been answered again, or after `timeoutMs`; at once when it
+   * was never scraped (nobody is watching), so only a scraped process waits.
+   */
+  nextScrape(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -21,6 +26,8 @@ export async function startHealthServer(options: {
   notReady?: readonly (() => string | undefined)[];
   registry: Registry;
 }): Promise<HealthServer> {
+  let scraped = false;
+  const scrapeWaiters = new Set<() => void>();
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
     if (req.method !== "GET" && req.method !== "HEAD") {
@@ -42,7 +49,12 @@ export async function startHealthServer(options: {
       res.end(JSON.stringify({ ready, state, ...(reason !== undefined && { reason }) }));
     } else if (path === "/metrics") {
       options.registry.metrics().then(
-        (text) => res.writeHead(200, { "Content-Type": options.registry.contentType }).end(text),
+        (text) => {
+          res.writeHead(200, { "Content-Type": options.registry.contentType }).end(text, () => {
+            scraped = true;
+            for (const wake of scrapeWaiters) wake();
+          });
+        },
         (error: unknown) => res.writeHead(500).end(String(error)),
       );
     } else {
@@ -55,6 +67,18 @@ export async function startHealthServer(options: {
   });
   return {
     port: (server.address() as AddressInfo).port,
+    nextScrape: (timeoutMs) =>
+      scraped
+        ? new Promise<void>((resolve) => {
+            const wake = () => {
+              clearTimeout(timer);
+              scrapeWaiters.delete(wake);
+              resolve();
+            };
+            const timer = setTimeout(wake, timeoutMs);
+            scrapeWaiters.add(wake);
+          })
+        : Promise.resolve(),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -24,7 +24,7 @@ export class Integrations {
       Config,
       "integrations" | "defaultIntegration" | "requestTimeoutMs" | "catalogTtlSeconds"
     > &
-      Partial<Pick<Config, "pacing">>,
+      Partial<Pick<Config, "pacing" | "maxRateWaitMs">>,
     private readonly options: {
       observer?: CommonRoomObserver;
       pacerObserver?: PacerObserver;
@@ -65,6 +65,9 @@ export class Integrations {
         apiV2Url: integration.apiV2Url,
         apiToken: integration.apiToken,
         timeoutMs: this.config.requestTimeoutMs,
+        ...(this.config.maxRateWaitMs !== undefined && {
+          retry: { maxRateWaitMs: this.config.maxRateWaitMs },
+        }),
         observer: this.options.observer,
         pacer: this.pacerOf(integration),
         logger: this.options.logger?.child({ integration: name }),
@@ -92,7 +95,9 @@ export class Integrations {
       pacer = new Pacer({
         name: integration.name,
         enabled: this.config.pacing ?? true,
+        maxWaitMs: this.config.maxRateWaitMs,
         observer: this.options.pacerObserver,
+        logger: this.options.logger?.child({ integration: integration.name }),
       });
       this.pacers.set(integration.apiToken, pacer);
     }

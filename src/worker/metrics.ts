@@ -52,6 +52,12 @@ export class WorkerMetrics {
     labelNames: ["task_type"],
     registers: [this.registry],
   });
+  private readonly deliveriesRetrying = new Gauge({
+    name: "commonroom_worker_result_deliveries_retrying",
+    help: "Task results Conductor has not yet acknowledged after a failed update, by task type: the delivery backlog",
+    labelNames: ["task_type"],
+    registers: [this.registry],
+  });
   private readonly deliveryGiveUps = new Counter({
     name: "commonroom_worker_result_delivery_abandoned_total",
     help: "Task results not delivered, by reason (unknown_task, rejected, window_expired, shutdown)",
@@ -115,8 +121,23 @@ export class WorkerMetrics {
     registers: [this.registry],
   });
 
+  private readonly draining = new Gauge({
+    name: "commonroom_worker_draining",
+    help: "1 from SIGTERM until the drain ends: polling stopped, tasks in flight finishing",
+    registers: [this.registry],
+  });
+  private readonly drains = new Counter({
+    name: "commonroom_worker_drains_total",
+    help: "Drains that ended, by outcome: drained (every task taken finished and delivered) or cut_short (SHUTDOWN_TIMEOUT_MS ran out first)",
+    labelNames: ["outcome"],
+    registers: [this.registry],
+  });
+
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
+    // From 0, so that Prometheus' increase() sees the first cut-short drain (a series that
+    // first appears at 1 shows no increase).
+    for (const outcome of ["drained", "cut_short"]) this.drains.inc({ outcome }, 0);
   }
 
   readonly runtimeObserver: RuntimeObserver = {
@@ -134,10 +155,24 @@ export class WorkerMetrics {
     },
     onInFlightChange: ({ taskType, inFlight }) =>
       this.inFlight.set({ task_type: taskType }, inFlight),
-    onDeliveryRetry: ({ taskType }) => this.deliveryRetries.inc({ task_type: taskType }),
+    onDeliveryRetry: ({ taskType, attempt }) => {
+      this.deliveryRetries.inc({ task_type: taskType });
+      if (attempt === 1) this.deliveriesRetrying.inc({ task_type: taskType });
+    },
+    onDeliverySettled: ({ taskType }) => this.deliveriesRetrying.dec({ task_type: taskType }),
     onDeliveryGiveUp: ({ taskType, reason }) =>
       this.deliveryGiveUps.inc({ task_type: taskType, reason }),
   };
+
+  /** The shutdown's drain: started, then ended with or without tasks left over. */
+  drainStarted(): void {
+    this.draining.set(1);
+  }
+
+  drainEnded(outcome: "drained" | "cut_short"): void {
+    this.draining.set(0);
+    this.drains.inc({ outcome });
+  }
 
   readonly commonRoomObserver: CommonRoomObserver = {
     onResponse: ({ operation, httpStatus, durationMs }) => {

@@ -4,6 +4,7 @@ import type { Operation } from "../operations/define.js";
 import type { ConductorClient } from "./conductor.js";
 import { taskDefinitions, type TaskDefOptions } from "./task-defs.js";
 import { exampleWorkflows } from "./examples.js";
+import { registerSchedules, type ScheduleOutcome } from "./schedules.js";
 
 /**
  * Registers the TaskDefs and, only when asked (`register --examples`), the example workflows,
@@ -15,9 +16,13 @@ import { exampleWorkflows } from "./examples.js";
 export async function registerDefinitions(
   client: ConductorClient,
   operations: readonly Operation[],
-  options: TaskDefOptions & { workflows?: boolean },
+  options: TaskDefOptions & {
+    workflows?: boolean;
+    /** Also the examples' schedules (only with `workflows`); paused unless active. */
+    schedules?: { active: boolean };
+  },
   logger: Logger,
-): Promise<{ taskDefs: string[]; workflows: string[] }> {
+): Promise<{ taskDefs: string[]; workflows: string[]; schedules: ScheduleOutcome[] }> {
   const metadata = new MetadataClient(client);
   const defs = taskDefinitions(operations, options);
   await metadata.registerTasks(defs as Parameters<MetadataClient["registerTasks"]>[0]);
@@ -26,8 +31,10 @@ export async function registerDefinitions(
     "task definitions registered",
   );
   const workflows: string[] = [];
+  let schedules: ScheduleOutcome[] = [];
   if (options.workflows === true) {
-    for (const example of exampleWorkflows(options.prefix)) {
+    const examples = exampleWorkflows(options.prefix);
+    for (const example of examples) {
       await metadata.registerWorkflowDef(
         example.definition as unknown as Parameters<MetadataClient["registerWorkflowDef"]>[0],
         true,
@@ -35,6 +42,8 @@ export async function registerDefinitions(
       workflows.push(example.definition.name);
     }
     logger.info({ workflows }, "example workflows registered");
+    if (options.schedules)
+      schedules = await registerSchedules(client, examples, options.schedules, logger);
   }
-  return { taskDefs: defs.map((d) => d.name), workflows };
+  return { taskDefs: defs.map((d) => d.name), workflows, schedules };
 }

@@ -1,7 +1,14 @@
 import type { TaskResult } from "@io-orkes/conductor-javascript";
 import { isCommonRoomError } from "../commonroom/errors.js";
 import type { TaskOutput } from "../operations/define.js";
-import { BulkFailedError, toTaskError, type TaskError } from "../operations/errors.js";
+import { CallStopped } from "../commonroom/errors.js";
+import { DEFAULT_MAX_RATE_WAIT_MS, handBackSeconds } from "../commonroom/rate-policy.js";
+import {
+  BulkFailedError,
+  HandBackError,
+  toTaskError,
+  type TaskError,
+} from "../operations/errors.js";
 
 /**
  * The one map from what happened to a task to the result Conductor receives: its status,
@@ -37,6 +44,8 @@ export interface ResultContext {
   pollCount?: number;
   /** Hand-backs allowed before a rate-limited task fails; MAX_RATE_LIMIT_HANDBACKS by default. */
   maxHandbacks?: number;
+  /** The cap on callbackAfterSeconds for a rate limit (COMMON_ROOM_MAX_RATE_WAIT_SECONDS), ms. */
+  maxRateWaitMs?: number;
 }
 
 export function toTaskResult(outcome: OperationResult, context: ResultContext = {}): Classified {
@@ -45,31 +54,36 @@ export function toTaskResult(outcome: OperationResult, context: ResultContext = 
   }
   const { error } = outcome;
 
+  const maxWaitMs = context.maxRateWaitMs ?? DEFAULT_MAX_RATE_WAIT_MS;
+  const mayWait = (context.pollCount ?? 0) <= (context.maxHandbacks ?? MAX_RATE_LIMIT_HANDBACKS);
+
+  // The worker drains: the task goes back at once for another replica, with what is done.
+  if (
+    error instanceof CallStopped ||
+    (error instanceof HandBackError && error.why === "draining")
+  ) {
+    return handedBack(0, "DRAINING", error.message, 0, partialOf(error));
+  }
   // Common Room asked for a wait longer than this attempt's budget: hand the task back
-  // without using up a retry, unless it has come back too often already.
+  // without using up a retry (with what is done), unless it has come back too often already.
+  if (error instanceof HandBackError && mayWait) {
+    const seconds = handBackSeconds(error.waitMs, maxWaitMs);
+    return handedBack(seconds, "RATE_LIMITED", error.message, error.waitMs, error.output);
+  }
   if (
     isCommonRoomError(error) &&
     error.kind === "rate_limited" &&
     error.waitMs !== undefined &&
-    (context.pollCount ?? 0) <= (context.maxHandbacks ?? MAX_RATE_LIMIT_HANDBACKS)
+    mayWait
   ) {
-    const callbackAfterSeconds = Math.max(1, Math.ceil(error.waitMs / 1000));
-    return {
-      result: {
-        status: "IN_PROGRESS",
-        callbackAfterSeconds,
-        outputData: {
-          waiting: { code: "RATE_LIMITED", message: error.message, waitMs: error.waitMs },
-        },
-      },
-      outcome: "waiting",
-    };
+    const seconds = handBackSeconds(error.waitMs, maxWaitMs);
+    return handedBack(seconds, "RATE_LIMITED", error.message, error.waitMs, {});
   }
 
   const taskError = toTaskError(error);
   const status: TaskStatus = taskError.retryable ? "FAILED" : "FAILED_WITH_TERMINAL_ERROR";
   // A failed bulk task still reports each item, beside the error.
-  const partial = error instanceof BulkFailedError ? error.output : {};
+  const partial = partialOf(error);
   return {
     result: {
       status,
@@ -84,6 +98,29 @@ export function toTaskResult(outcome: OperationResult, context: ResultContext = 
           : "terminal",
     error: taskError,
   };
+}
+
+/** IN_PROGRESS with callbackAfterSeconds: Conductor hands the task out again after it. */
+function handedBack(
+  callbackAfterSeconds: number,
+  code: "RATE_LIMITED" | "DRAINING",
+  message: string,
+  waitMs: number,
+  done: Record<string, unknown>,
+): Classified {
+  return {
+    result: {
+      status: "IN_PROGRESS",
+      callbackAfterSeconds,
+      outputData: { ...done, waiting: { code, message, waitMs } },
+    },
+    outcome: "waiting",
+  };
+}
+
+/** What a task that ends early has done, kept in its output. */
+function partialOf(error: unknown): Record<string, unknown> {
+  return error instanceof BulkFailedError || error instanceof HandBackError ? error.output : {};
 }
 
 function truncate(text: string, limit: number): string {

@@ -7,7 +7,9 @@ import { taskTypeOf } from "../operations/index.js";
 import type { ConductorGateway, PolledTask } from "./conductor.js";
 import type { ConductorReachability } from "./conductor-reachability.js";
 import { DEFAULT_DELIVERY, deliverResult, type DeliveryPolicy } from "./delivery.js";
-import { DEFAULT_TASK_BUDGET_MS, executeOperation } from "./execute.js";
+import { executeOperation } from "./execute.js";
+import { DRAINING } from "../commonroom/errors.js";
+import { attemptBudgetMs } from "../commonroom/rate-policy.js";
 import type { Integrations } from "./integrations.js";
 import { toTaskResult, type Classified } from "./results.js";
 import { pollerSettings, type PollerSettings } from "./settings.js";
@@ -27,7 +29,9 @@ export interface RuntimeObserver {
     durationMs: number;
   }): void;
   onInFlightChange?(e: { taskType: string; inFlight: number }): void;
-  onDeliveryRetry?(e: { taskType: string }): void;
+  onDeliveryRetry?(e: { taskType: string; attempt: number }): void;
+  /** A result that needed retries was acknowledged or given up. */
+  onDeliverySettled?(e: { taskType: string; retries: number }): void;
   onDeliveryGiveUp?(e: { taskType: string; reason: string }): void;
 }
 
@@ -38,6 +42,15 @@ export interface DrainResult {
   unfinished: number;
   /** Polls still unanswered when the drain's time ran out. */
   pollsUnderWay: number;
+  /** Every task that ended while the drain ran, and how: the drain's report. */
+  tasks?: DrainedTask[];
+}
+
+export interface DrainedTask {
+  taskId: string;
+  taskType: string;
+  /** completed, failed, terminal, internal_error; handed_back (DRAINING or RATE_LIMITED). */
+  outcome: string;
 }
 
 export interface RuntimeOptions {
@@ -56,6 +69,8 @@ export interface RuntimeOptions {
   maxRateLimitHandbacks?: number;
   /** The ceiling on one task's output (COMMON_ROOM_MAX_OUTPUT_BYTES). */
   maxOutputBytes?: number;
+  /** The cap on a rate-limit callbackAfterSeconds (COMMON_ROOM_MAX_RATE_WAIT_SECONDS), ms. */
+  maxRateWaitMs?: number;
   /** Told of every poll's success or failure; drives /readyz and the operator's log lines. */
   reachability?: ConductorReachability;
   /** In [0, 1), for the jitter of poll backoff. */
@@ -84,7 +99,14 @@ export class WorkerRuntime {
   private readonly stopPolling = new AbortController();
   /** Ends result-delivery retries when a shutdown is cut short. */
   private readonly abandon = new AbortController();
+  /**
+   * Tells the tasks in flight to start nothing more and hand their task back with what they
+   * have done, when the drain's time is nearly up (reason DRAINING).
+   */
+  private readonly handBack = new AbortController();
   private readonly delivery: DeliveryPolicy;
+  /** The tasks that ended while draining, for the drain's report. */
+  private readonly drained: DrainedTask[] = [];
   /** Polls sent and not yet answered: a task they bring is ours, even during a drain. */
   private pollsUnderWay = 0;
 
@@ -105,6 +127,7 @@ export class WorkerRuntime {
     setMaxListeners(Math.max(10, this.pollers.length + 1), this.stopPolling.signal);
     const slots = this.pollers.reduce((sum, p) => sum + p.settings.concurrency, 0);
     setMaxListeners(Math.max(10, slots + 1), this.abandon.signal);
+    setMaxListeners(Math.max(10, slots + 1), this.handBack.signal);
   }
 
   get state(): RuntimeState {
@@ -159,12 +182,19 @@ export class WorkerRuntime {
     const timedOut = new Promise<"timeout">((resolve) => {
       timer = setTimeout(() => resolve("timeout"), timeoutMs);
     });
+    // Long tasks get the drain's time less a reserve to report, then hand their work back.
+    const handBackTimer = setTimeout(
+      () => this.handBack.abort(DRAINING),
+      Math.max(0, timeoutMs - handBackReserveMs(timeoutMs)),
+    );
     const winner = await Promise.race([everything.then(() => "done" as const), timedOut]);
     clearTimeout(timer);
+    clearTimeout(handBackTimer);
     const cutShort = winner === "timeout";
     const result = {
       unfinished: cutShort ? this.inFlight : 0,
       pollsUnderWay: cutShort ? this.pollsUnderWay : 0,
+      tasks: [...this.drained],
     };
     if (cutShort) this.abandon.abort();
     this.state_ = "stopped";
@@ -283,7 +313,8 @@ export class WorkerRuntime {
         operation: poller.operation.name,
       });
       const classified = await this.runTask(poller, task, log);
-      task = await deliverResult({
+      let retries = 0;
+      const next: Promise<PolledTask | undefined> = deliverResult({
         gateway: this.options.gateway,
         task,
         taskType: poller.taskType,
@@ -295,20 +326,25 @@ export class WorkerRuntime {
         signal: this.abandon.signal,
         logger: log,
         hooks: {
-          onRetry: (e) => this.options.observer?.onDeliveryRetry?.({ taskType: e.taskType }),
+          onRetry: (e) => {
+            retries++;
+            this.options.observer?.onDeliveryRetry?.({ taskType: e.taskType, attempt: e.attempt });
+          },
           onGiveUp: (e) => this.options.observer?.onDeliveryGiveUp?.(e),
         },
+      });
+      task = await next.finally(() => {
+        if (retries > 0)
+          this.options.observer?.onDeliverySettled?.({ taskType: poller.taskType, retries });
       });
     }
   }
 
   private async runTask(poller: Poller, task: PolledTask, log: Logger): Promise<Classified> {
     const started = performance.now();
-    // Finish well inside Conductor's response timeout, so the task is not declared lost.
-    const responseTimeoutMs = (task.responseTimeoutSeconds ?? 0) * 1000;
-    const wanted = poller.operation.budgetMs ?? DEFAULT_TASK_BUDGET_MS;
-    const budgetMs = responseTimeoutMs > 0 ? Math.min(wanted, responseTimeoutMs * 0.8) : wanted;
+    const budgetMs = attemptBudgetMs(poller.operation.budgetMs, task.responseTimeoutSeconds);
     const taskLog = new TaskLog();
+    const previous = handedBackOutput(task);
     const outcome = await executeOperation(poller.operation, task.inputData ?? {}, {
       integrations: this.options.integrations,
       logger: log,
@@ -316,10 +352,13 @@ export class WorkerRuntime {
       deadline: Date.now() + budgetMs,
       maxOutputBytes: this.options.maxOutputBytes,
       trace: taskLog,
+      drain: this.handBack.signal,
+      ...(previous !== undefined && { previous }),
     });
     const classified = toTaskResult(outcome, {
       pollCount: task.pollCount,
       maxHandbacks: this.options.maxRateLimitHandbacks,
+      maxRateWaitMs: this.options.maxRateWaitMs,
     });
     const durationMs = Math.round(performance.now() - started);
     classified.result.logs = taskLog.finish(classified.result, durationMs);
@@ -330,8 +369,14 @@ export class WorkerRuntime {
         break;
       case "waiting":
         log.info(
-          { ...facts, callbackAfterSeconds: classified.result.callbackAfterSeconds },
-          "rate limited beyond this attempt's budget; handing the task back to Conductor",
+          {
+            ...facts,
+            taskId: task.taskId,
+            callbackAfterSeconds: classified.result.callbackAfterSeconds,
+          },
+          waitingCode(classified) === "DRAINING"
+            ? "draining: handing the task back to Conductor with its progress, for another replica"
+            : "rate limited beyond this attempt's budget; handing the task back to Conductor",
         );
         break;
       case "internal_error":
@@ -346,13 +391,51 @@ export class WorkerRuntime {
           "task failed",
         );
     }
+    if (this.state_ === "draining") {
+      this.drained.push({
+        taskId: task.taskId ?? "",
+        taskType: poller.taskType,
+        outcome:
+          classified.outcome === "waiting"
+            ? `handed_back (${waitingCode(classified)})`
+            : classified.outcome,
+      });
+    }
     this.options.observer?.onTaskFinished?.({
       taskType: poller.taskType,
       integration: this.options.integrations.labelOf(task.inputData?.integrationName),
       outcome: classified.outcome,
-      code: classified.error?.code,
+      // A hand-back's code (RATE_LIMITED or DRAINING) tells the two apart in the metrics.
+      code:
+        classified.outcome === "waiting"
+          ? String(waitingCode(classified) ?? "")
+          : classified.error?.code,
       durationMs,
     });
     return classified;
   }
+}
+
+/**
+ * Of the drain's time, what is kept for the requests under way to finish (up to the request
+ * timeout) and the results to be delivered after the tasks are told to hand back.
+ */
+function handBackReserveMs(drainMs: number): number {
+  return Math.min(12_000, drainMs / 2);
+}
+
+/** The output of this task's last hand-back (ours: it carries `waiting`), if Conductor kept it. */
+function handedBackOutput(task: PolledTask): unknown {
+  const output = task.outputData;
+  return output && typeof output === "object" && Object.hasOwn(output, "waiting")
+    ? output
+    : undefined;
+}
+
+/** The code of a hand-back's `waiting` output (DRAINING or RATE_LIMITED). */
+function waitingCode(classified: Classified): unknown {
+  const waiting = classified.result.outputData.waiting;
+  return typeof waiting === "object" && waiting !== null
+    ? (waiting as { code?: unknown }).code
+    : undefined;
 }

@@ -10,6 +10,7 @@ import { startHealthServer, type HealthServer } from "./http.js";
 import { Integrations } from "./integrations.js";
 import { WorkerMetrics } from "./metrics.js";
 import { WorkerRuntime, type DrainResult } from "./runtime.js";
+import { DEFAULT_SETTINGS } from "./settings.js";
 
 export interface ServiceOptions {
   config: Config;
@@ -100,6 +101,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       delivery: options.delivery,
       maxRateLimitHandbacks: options.maxRateLimitHandbacks,
       maxOutputBytes: config.maxOutputBytes,
+      maxRateWaitMs: config.maxRateWaitMs,
       reachability,
     });
     current.runtime = runtime;
@@ -119,11 +121,17 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       httpPort: http?.port,
       webhooks,
       async stop(timeoutMs = config.shutdownTimeoutMs) {
+        metrics.drainStarted();
         // Deliveries in flight still need the Conductor client: both drain before it closes.
         const [result] = await Promise.all([
           started.runtime.drain(timeoutMs),
           webhooks?.drain(timeoutMs),
         ]);
+        const cutShort = result.unfinished > 0 || result.pollsUnderWay > 0;
+        metrics.drainEnded(cutShort ? "cut_short" : "drained");
+        // A drain cut short strands tasks until responseTimeoutSeconds: let Prometheus see the
+        // count before the process goes, within the long poll of margin the grace period adds.
+        if (cutShort) await http?.nextScrape(FINAL_SCRAPE_MS);
         started.client.stopBackgroundRefresh();
         started.gateway.close();
         await http?.close();
@@ -139,6 +147,9 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     throw error;
   }
 }
+
+/** The longest a drain cut short waits for a last scrape: one long poll (settings.ts). */
+const FINAL_SCRAPE_MS = DEFAULT_SETTINGS.pollTimeoutMs;
 
 /** A port or host the endpoints cannot bind is a configuration error naming the variable. */
 function bindError(error: unknown, port: number, host: string): unknown {

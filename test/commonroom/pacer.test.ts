@@ -1,12 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import {
-  FIRST_ANSWER_WAIT_MS,
-  MARGIN_DECAY,
-  Pacer,
-  PacerRefusal,
-  VIEW_TTL_MS,
-  type Permit,
-} from "../../src/commonroom/pacer.js";
+import { Pacer, PacerRefusal, type Permit } from "../../src/commonroom/pacer.js";
+import { FIRST_ANSWER_WAIT_MS, VIEW_TTL_MS } from "../../src/commonroom/budget.js";
 
 /** The pacer's decisions, one by one, on fake timers (Date.now and setTimeout). */
 
@@ -145,12 +139,15 @@ describe("the pacer", () => {
 
   it("spreads its share of the budget over the interval instead of bursting", async () => {
     const pacer = new Pacer({ name: "default" });
-    (await pacer.acquire(far())).done(limited(0, 1000, 20));
-    await vi.advanceTimersByTimeAsync(1);
+    (await pacer.acquire(far())).done(limited(300, 1000, 20));
+    await vi.advanceTimersByTimeAsync(300);
+    const rolled = Date.now();
     const started: number[] = [];
     const requests = Array.from({ length: 19 }, () =>
       pacer.acquire(far()).then((permit) => {
-        started.push(Date.now() - START);
+        started.push(Date.now() - rolled);
+        // Answered at once: the first answer past the reset confirms it.
+        permit.done({ limit: 20, remaining: 20 - started.length });
         return permit;
       }),
     );
@@ -162,12 +159,12 @@ describe("the pacer", () => {
     expect(Math.max(...started)).toBeLessThan(1001);
   });
 
-  it("adds to its margin after a 429 when others share the token, and takes it off slowly", async () => {
+  it("adds to its margin after a 429 when others share the token, once per interval", async () => {
     const pacer = new Pacer({ name: "default" });
-    (await pacer.acquire(far())).done(limited(100, 1000, 10));
+    (await pacer.acquire(far())).done(limited(300, 1000, 10));
     // Alone on the token so far (share 1): what is in flight is known, no margin is needed.
     expect(pacer.view()?.margin).toBe(0);
-    await vi.advanceTimersByTimeAsync(100);
+    await vi.advanceTimersByTimeAsync(300);
     // In this interval the others spend 4 of every 5 requests.
     (await pacer.acquire(far())).done({ limit: 10, remaining: 5 });
     await vi.advanceTimersByTimeAsync(pacer.resetsAt()! - Date.now());
@@ -181,27 +178,12 @@ describe("the pacer", () => {
     (await second).done(limited(700, 1000, 10));
     expect(pacer.view()?.margin).toBe(1);
     await vi.advanceTimersByTimeAsync(pacer.resetsAt()! - Date.now());
-    (await pacer.acquire(far())).done(limited(900, 1000, 10));
+    // The new interval's first answer confirms the reset; then a 429 in it.
+    (await pacer.acquire(far())).done({ limit: 10, remaining: 9 });
+    const third = pacer.acquire(far());
+    while (!(await settled(third))) await vi.advanceTimersByTimeAsync(10); // spread out
+    (await third).done(limited(900, 1000, 10));
     expect(pacer.view()?.margin).toBe(2);
-    // Intervals that ran the budget down to the margin without a 429: it shrinks.
-    await vi.advanceTimersByTimeAsync(pacer.resetsAt()! - Date.now());
-    let left = 10;
-    for (let i = 0; i < 4; i++) {
-      while (pacer.view()!.available >= 1) {
-        const next = pacer.acquire(far());
-        while (!(await settled(next))) await vi.advanceTimersByTimeAsync(10); // spread out
-        (await next).done({ limit: 10, remaining: --left });
-      }
-      // Spoken for: the next request waits for the new interval.
-      const held = pacer.acquire(far());
-      expect(await settled(held)).toBe(false);
-      await vi.advanceTimersByTimeAsync(pacer.resetsAt()! - Date.now());
-      left = 9;
-      (await held).done({ limit: 10, remaining: left });
-    }
-    expect(pacer.view()?.margin).toBeCloseTo(2 - 4 * MARGIN_DECAY, 5);
-    // The margin (1.9) holds back two whole requests of the budget.
-    expect(pacer.view()?.available).toBe(9 - 2);
   });
 
   it("forgets a budget whose end it does not know once it is old", async () => {
@@ -247,5 +229,33 @@ describe("the pacer", () => {
     expect(permits).toHaveLength(10);
     expect(onRateLimited).toHaveBeenCalledTimes(1);
     expect(pacer.view()).toMatchObject({ remaining: 0 });
+  });
+});
+
+describe("a reading longer than the cap", () => {
+  it("is logged at warn once per token per hour, naming the integration and never the token", async () => {
+    const warnings: [Record<string, unknown>, string][] = [];
+    const logger = {
+      warn: (facts: Record<string, unknown>, msg: string) => warnings.push([facts, msg]),
+    };
+    const pacer = new Pacer({ name: "crm", maxWaitMs: 60_000, logger: logger as never });
+    const tenMinutes = { limit: 20, remaining: 0, limited: true, waitMs: 600_000 };
+    (await pacer.acquire(far())).done({ limit: 20, remaining: 19 });
+    const held = pacer.acquire(Date.now() + 1).catch(() => "refused");
+    (await pacer.acquire(far()).catch(() => undefined))?.done(tenMinutes);
+    await held;
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]![0]).toMatchObject({
+      integration: "crm",
+      waitMs: 600_000,
+      cappedAtMs: 60_000,
+    });
+    // Another such answer within the hour: no second line.
+    await vi.advanceTimersByTimeAsync(60_000);
+    (await pacer.acquire(far())).done(tenMinutes);
+    expect(warnings).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(3_600_000);
+    (await pacer.acquire(far())).done(tenMinutes);
+    expect(warnings).toHaveLength(2);
   });
 });

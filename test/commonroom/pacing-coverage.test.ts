@@ -9,12 +9,12 @@ import { API, API_V2, TOKEN, useServer } from "./support.js";
 
 /**
  * No Common Room request in src/ goes around the pacer: HTTP leaves the worker for Common
- * Room in one place only (the client's `once`, behind the pacer), and every client method
+ * Room in one place only (the transport's `once`, behind the pacer), and every client method
  * is held when the token's budget is spent.
  */
 
 const SRC = join(import.meta.dirname, "..", "..", "src");
-const CLIENT = "commonroom/client.ts";
+const CLIENT = "commonroom/transport.ts";
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
@@ -33,7 +33,7 @@ const NOT_COMMON_ROOM = new Set([
 ]);
 
 describe("every Common Room request goes through the pacer", () => {
-  it("only the client speaks HTTP to Common Room, and only behind the pacer", () => {
+  it("only the transport speaks HTTP to Common Room, and only behind the pacer", () => {
     const outbound = [
       /from "axios"/,
       /\bfetch\(/,
@@ -59,7 +59,7 @@ describe("every Common Room request goes through the pacer", () => {
     const acquire = body.indexOf("await this.paced(");
     expect(acquire).toBeGreaterThan(0);
     expect(body.indexOf("this.http.request(")).toBeGreaterThan(acquire);
-    expect(body).toContain("permit.done(readRateReport(");
+    expect(body).toContain("permit.done(readRateLimit(");
     expect(body).toContain("permit.done();");
   });
 
@@ -85,6 +85,11 @@ describe("every Common Room request goes through the pacer", () => {
     listContacts: (c) => c.listContacts({}, held),
     getContact: (c) => c.getContact("c_1", {}, held),
     listActivities: (c) => c.listActivities({}, held),
+    getActivity: (c) => c.getActivity("a_1", {}, held),
+    listOrganizations: (c) => c.listOrganizations({}, held),
+    getOrganization: (c) => c.getOrganization("o_1", {}, held),
+    getSegment: (c) => c.getSegment("s_1", {}, held),
+    listWebsiteVisits: (c) => c.listWebsiteVisits({}, held),
     findMembers: (c) => c.findMembers("email", "a@example.com", held),
     addContactsToSegment: (c) =>
       c.addContactsToSegment(1, { socialType: "email", value: "a@example.com" }, held),
@@ -96,7 +101,7 @@ describe("every Common Room request goes through the pacer", () => {
         name !== "constructor" &&
         typeof (CommonRoomClient.prototype as unknown as Record<string, unknown>)[name] ===
           "function" &&
-        !["json", "v2Page", "accepted", "send", "once", "paced"].includes(name),
+        !["json", "v2Page", "v2Item", "accepted", "send", "once", "paced"].includes(name),
     );
     // A new method needs a line above, so that this test proves it is paced too.
     expect(methods.sort()).toEqual(Object.keys(calls).sort());

@@ -21,8 +21,8 @@ afterAll(async () => {
 });
 
 describe("example workflows", () => {
-  it("there are at least four, each with a sample input", () => {
-    expect(exampleWorkflows().length).toBeGreaterThanOrEqual(4);
+  it("there are at least six, each with a sample input", () => {
+    expect(exampleWorkflows().length).toBeGreaterThanOrEqual(6);
   });
 
   for (const example of exampleWorkflows()) {
@@ -55,5 +55,48 @@ describe("example workflows", () => {
     expect([...h.sim.state.tags.values()].map((t) => t.name)).toContain(
       example.sampleInput.signupTag,
     );
+  });
+
+  it("the digest reads its window and the newest activity's contact; an empty window checks the token", async () => {
+    const example = exampleWorkflows().find((e) => e.id === "new-activity-digest")!;
+    h.sim.reset();
+    const some = await h.waitFor(
+      await h.startWorkflow(example.definition.name, example.sampleInput),
+    );
+    const activities = some.output?.activities as { id: string; contactId: string }[];
+    expect(activities.length).toBeGreaterThan(0);
+    expect(some.output?.newestContact).toMatchObject({ id: activities[0]!.contactId });
+    expect(some.tasks.map((t) => t.referenceTaskName)).toContain("newest_contact");
+    const quiet = await h.waitFor(
+      await h.startWorkflow(example.definition.name, {
+        _scheduledTime: Date.UTC(2023, 0, 1),
+        lookbackSeconds: 300,
+      }),
+    );
+    expect(quiet.status).toBe("COMPLETED");
+    expect(quiet.output).toMatchObject({ activities: [], communityName: expect.any(String) });
+    expect(quiet.tasks.map((t) => t.referenceTaskName)).toContain("nothing_new_token_check");
+  });
+
+  it("a visit from a known account adds its contacts with an email to the segment; an unknown one adds none", async () => {
+    const example = exampleWorkflows().find((e) => e.id === "website-visit-to-account")!;
+    h.sim.reset();
+    const known = await h.waitFor(
+      await h.startWorkflow(example.definition.name, example.sampleInput),
+    );
+    expect(known.output).toMatchObject({ found: true, organization: { id: "o_2" } });
+    const added = h.sim.state.segmentAdditions;
+    expect(added.length).toBe(known.output?.contactsAdded);
+    expect(added.length).toBeGreaterThan(0);
+    expect(added.every((a) => a.segmentId === 202 && a.matched !== null)).toBe(true);
+    h.sim.reset();
+    const unknown = structuredClone(example.sampleInput) as {
+      event: { payload: { domain: string } };
+    };
+    unknown.event.payload.domain = "nobody.example.org";
+    const run = await h.waitFor(await h.startWorkflow(example.definition.name, unknown));
+    expect(run.status).toBe("COMPLETED");
+    expect(run.output).toMatchObject({ found: false });
+    expect(h.sim.state.segmentAdditions).toEqual([]);
   });
 });

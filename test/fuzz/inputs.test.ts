@@ -142,9 +142,15 @@ const FIELD_VALUES: Record<string, fc.Arbitrary<unknown>> = {
   objectTypeId: maybe(fc.constantFrom("cot_1", "cot_x")),
   contactId: maybe(fc.constantFrom("c_1", "c_2", "c_999999", "1")),
   organizationId: maybe(fc.constantFrom("o_1", "o_x")),
+  activityId: maybe(fc.constantFrom("a_1", "a_99999", "1")),
+  domain: maybe(fc.constantFrom("acme.example.com", "https://www.globex.example.com/x", "nope")),
+  primaryDomain: maybe(fc.constantFrom("acme.example.com", "")),
+  asOf: maybe(fc.constantFrom(1735689600000, "1735689600000", "2025-01-01T00:00:00Z", "soon")),
+  lookbackSeconds: maybe(fc.constantFrom(3600, "86400", 0)),
   cols: maybe(
     fc.oneof(
-      fc.constantFrom("fullName", "primaryEmail,title"),
+      // `url` is a column of every v2 read; the others of contacts only.
+      fc.constantFrom("fullName", "primaryEmail,title", "url"),
       fc.array(fc.constantFrom("fullName", "tags"), { minLength: 1, maxLength: 2 }),
     ),
   ),

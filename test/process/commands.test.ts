@@ -42,9 +42,9 @@ describe("commonroom-worker register", () => {
     for (let i = 0; i < 2; i++) {
       const { code, out } = await run(["register", "--examples"], env);
       expect(code, out).toBe(0);
-      expect(out).toContain("Registered 21 task definitions and 4 workflows");
+      expect(out).toContain("Registered 27 task definitions and 6 workflows");
     }
-    expect(conductor.taskDefs.size).toBe(21);
+    expect(conductor.taskDefs.size).toBe(27);
     const def = conductor.taskDefs.get("common_room_delete_tag")!;
     expect(def).toMatchObject({
       retryCount: 5,
@@ -59,10 +59,12 @@ describe("commonroom-worker register", () => {
       name: string;
     }[];
     expect(workflows.map((w) => w.name).sort()).toEqual([
+      "common_room_new_activity_digest",
       "common_room_new_contact_onboarding",
       "common_room_product_signup",
       "common_room_segment_report",
       "common_room_tag_housekeeping",
+      "common_room_website_visit_to_account",
     ]);
   });
 
@@ -85,6 +87,64 @@ describe("commonroom-worker register", () => {
     expect(trialSignup.tasks.map((t) => t.name)).toEqual(
       signup.tasks.map((t) => t.name.replace(/^common_room_/, "trial_")),
     );
+  });
+
+  it("--schedules saves the digest's schedule paused, keeps its state on a rerun, and 'active' runs it", async () => {
+    const env = { CONDUCTOR_SERVER_URL: `${conductor.url}/api` };
+    const name = "common_room_new_activity_digest";
+    const stored = async () =>
+      (await (await fetch(`${conductor.url}/api/scheduler/schedules/${name}`)).json()) as {
+        paused: boolean;
+        cronExpression: string;
+        runCatchupScheduleInstances: boolean;
+        startWorkflowRequest: { name: string; input: Record<string, unknown> };
+      };
+    const first = await run(["register", "--examples", "--schedules"], env);
+    expect(first.code, first.out).toBe(0);
+    expect(first.out).toContain(`Schedule ${name} (0 */5 * * * *) created: paused`);
+    expect(await stored()).toMatchObject({
+      paused: true,
+      cronExpression: "0 */5 * * * *",
+      runCatchupScheduleInstances: true,
+      startWorkflowRequest: { name, input: { lookbackSeconds: 300 } },
+    });
+    const active = await run(["register", "--schedules", "active"], env);
+    expect(active.code, active.out).toBe(0);
+    expect(active.out).toContain(`Schedule ${name} (0 */5 * * * *) updated: active`);
+    expect((await stored()).paused).toBe(false);
+    // A later plain --schedules (a deployment's rerun) leaves a resumed trigger running.
+    const again = await run(["register", "--examples", "--schedules"], env);
+    expect(again.out).toContain(`Schedule ${name} (0 */5 * * * *) updated: active`);
+    expect((await stored()).paused).toBe(false);
+    const listed = (await (
+      await fetch(`${conductor.url}/api/scheduler/schedules?workflowName=${name}`)
+    ).json()) as unknown[];
+    expect(listed).toHaveLength(1);
+    await fetch(`${conductor.url}/api/scheduler/schedules/${name}`, { method: "DELETE" });
+  });
+
+  it("a Conductor without a scheduler (before 3.30) is said, and registration goes on", async () => {
+    const old = await startConductorServer({ scheduler: "absent" });
+    try {
+      const { code, out } = await run(["register", "--examples", "--schedules"], {
+        CONDUCTOR_SERVER_URL: `${old.url}/api`,
+      });
+      expect(code, out).toBe(0);
+      expect(out).toContain("Registered 27 task definitions and 6 workflows");
+      expect(out).toMatch(
+        /Schedule common_room_new_activity_digest: not created, this Conductor has no workflow scheduler/,
+      );
+    } finally {
+      await old.close();
+    }
+  });
+
+  it("--schedules takes 'active' or nothing: anything else is a usage error", async () => {
+    const env = { CONDUCTOR_SERVER_URL: `${conductor.url}/api` };
+    const bad = await run(["register", "--schedules", "now"], env);
+    expect(bad.code).toBe(2);
+    expect(bad.out).toContain('--schedules takes "active" or nothing, not "now"');
+    expect((await run(["register", "active"], env)).code).toBe(2);
   });
 
   it("fails with exit code 2 and the variable's name without CONDUCTOR_SERVER_URL", async () => {

@@ -7,10 +7,13 @@ describe("npm run sandbox", () => {
     const { code, output } = await runSandbox();
     expect(code, output).toBe(0);
     expect(output).toContain("(simulator)");
+    expect(output).toContain("common_room_new_activity_digest runs on a schedule (0 */5 * * * *");
     for (const name of [
       "common_room_product_signup",
       "common_room_tag_housekeeping",
       "common_room_segment_report",
+      "common_room_new_activity_digest",
+      "common_room_website_visit_to_account",
     ]) {
       expect(output).toMatch(new RegExp(`▶ ${name}\\s+COMPLETED`));
     }

@@ -70,8 +70,9 @@ export const SAMPLE_INPUTS: Record<string, Record<string, unknown>> = {
   get_contact: { contactId: "c_1", cols: "fullName" },
   list_activities: {
     contactId: "c_1",
-    startDate: "2020-01-01T00:00:00Z",
-    endDate: "2030-01-01T00:00:00Z",
+    // The window [2024-01-01, 2025-01-01): every seeded activity is in 2024.
+    asOf: 1735689600000,
+    lookbackSeconds: 366 * 86_400,
     direction: "desc",
     limit: 5,
     fetchAll: false,
@@ -93,6 +94,27 @@ export const SAMPLE_INPUTS: Record<string, Record<string, unknown>> = {
     socialType: "email",
     values: ["grace.torvalds.1@example.com"],
     statusId: 4,
+  },
+  list_organizations: {
+    name: "Acme",
+    primaryDomain: "acme.example.com",
+    sort: "id",
+    direction: "asc",
+    cols: "contactsCount,employees,recordCount",
+    limit: 5,
+    fetchAll: true,
+    maxItems: 10,
+  },
+  get_organization: { organizationId: "o_1", cols: "employees,url" },
+  find_organization: { domain: "https://www.acme.example.com/pricing" },
+  get_segment: { segmentId: 201, cols: "entityCount" },
+  get_activity: { activityId: "a_1", cols: "contactId,content" },
+  list_website_visits: {
+    organizationId: "o_2",
+    cols: "contactId,organizationId",
+    limit: 5,
+    fetchAll: true,
+    maxItems: 10,
   },
 };
 

@@ -29,6 +29,25 @@ describe("catalog cache", () => {
     expect(calls).toEqual({ types: 2, fields: 2 });
   });
 
+  it("loads on a budget of its own: a waiting caller is not cut short by the first caller's deadline", async () => {
+    const seen: (number | undefined)[] = [];
+    const slow = (value: unknown) => (o: { deadline?: number }) => {
+      seen.push(o.deadline);
+      return new Promise((resolve) => setTimeout(() => resolve(value), 150));
+    };
+    const client = {
+      getActivityTypes: slow([{ id: "other", displayName: "Other" }]),
+      getCustomFields: (_: unknown, o: { deadline?: number }) => slow([])(o),
+    } as unknown as CommonRoomClient;
+    const catalog = new Catalog(client, 600);
+    const hasty = catalog.get({ deadline: Date.now() + 20 });
+    const patient = catalog.get({ deadline: Date.now() + 5_000 });
+    await expect(hasty).rejects.toMatchObject({ details: { code: "BUDGET_SPENT" } });
+    await expect(patient).resolves.toMatchObject({ activityTypes: new Set(["other"]) });
+    // The load's own deadline is far beyond the hasty caller's.
+    for (const deadline of seen) expect(deadline).toBeGreaterThan(Date.now() + 20_000);
+  });
+
   it("does not keep a failed load", async () => {
     let fail = true;
     const client = {

@@ -1,330 +1,201 @@
 /**
- * Figure 7: pacing per API token. Common Room limits the token to L requests per fixed
- * one-second window (real 429s past it); 2L tasks/s are offered for 30 s, a mix of single
- * writes, bulk tasks of 50 users and fetchAll lists, to 1, 2 and 4 replicas of: our worker
- * with its pacer, our worker with the pacer switched off (COMMON_ROOM_PACING=off), and the
- * hand-written SDK baseline. Then the pacer's cost with a limit far out of sight: tasks/s and
- * CPU per task with the pacer on and off, alternated three times.
+ * Figure 7: pacing per API token, on every kind of window. Common Room limits the token to
+ * L requests per interval (real 429s past it), its window cut one of three ways (aligned to
+ * the clock, starting with the first request, or sliding); 2L tasks/s are offered, a mix of
+ * single writes, bulk tasks of 50 users and fetchAll lists, to 1 to 16 replicas of: our
+ * worker (this checkout's build), today's pacer (the worker built at --baseline-ref) and the
+ * hand-written SDK worker; one table per window kind, side by side. Then the policy's cost
+ * with a limit far out of sight: tasks/s and CPU per task against pacing switched off.
  */
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import type { Workflow } from "../../conductor/index.js";
-import { startContestant } from "../contestants.js";
-import { startEnvironment, type Environment } from "../environment.js";
-import { burst } from "../load.js";
-import { startNode, stop, waitFor, type Child } from "../processes.js";
-import { FAILED_TASK, fmt, type Context, type FigureResult, type Row } from "../scenario.js";
-import { median, sleep } from "../stats.js";
-import { startWorkflow, waitAll } from "../workflows.js";
+import type { RateWindow } from "../../commonroom/index.js";
+import { benchConductorLabel } from "../conductor.js";
+import {
+  DEFAULT_BASELINE_REF,
+  PACING_CONTESTANTS,
+  type PacingContestant,
+  type PacingOptions,
+} from "../pacing-options.js";
+import {
+  fmt,
+  type Context,
+  type FigureResult,
+  type Row,
+  type Table,
+  type Target,
+} from "../scenario.js";
+import { buildWorkerAt, checkoutCommit, type WorkerBuild } from "../worker-at-ref.js";
+import { generousCheck } from "./pacing-generous.js";
+import { BULK_ITEMS, L, LIST_PAGE, runMix, type MixResult } from "./pacing-mix.js";
 import { LATENCY_MS } from "./throughput.js";
 
-const L = 20;
-const BULK_ITEMS = 50;
-const LIST_PAGE = 25;
-const here = fileURLToPath(new URL("..", import.meta.url));
-
-type Contestant = "pacer" | "pacer-off" | "sdk";
-const CONTESTANTS: Contestant[] = ["pacer", "pacer-off", "sdk"];
+/** The issue's targets; 8 and 16 replicas are reported, with no failed task as their target. */
 const TARGETS: Record<number, { share: number; limited: number }> = {
   1: { share: 0.95, limited: 0.005 },
   2: { share: 0.95, limited: 0.01 },
   4: { share: 0.9, limited: 0.02 },
 };
+const FULL_REPLICAS = [1, 2, 4, 8, 16];
+const FULL_SECONDS = 30;
 
-/** The three one-task workflows of the mix, each mapping its input the way authors do. */
-const WORKFLOWS = [
-  {
-    name: "pacing_single_write",
-    task: "common_room_add_or_edit_user",
-    inputParameters: { user: "${workflow.input.user}" },
-  },
-  {
-    name: "pacing_bulk_users",
-    task: "common_room_bulk_add_or_edit_users",
-    inputParameters: { users: "${workflow.input.users}" },
-  },
-  {
-    name: "pacing_fetch_all",
-    task: "common_room_list_contacts",
-    inputParameters: { fetchAll: "${workflow.input.fetchAll}", limit: "${workflow.input.limit}" },
-  },
-];
+const WORKER_LABELS: Record<PacingContestant, string> = {
+  ours: "ours",
+  previous: "today's pacer",
+  sdk: "SDK worker",
+  off: "ours, pacing off",
+};
 
-/** The n-th task offered: every 400, one bulk task; every 200, one fetchAll; else a write. */
-function offerOf(n: number): { name: string; input: Record<string, unknown> } {
-  const user = (i: number) => ({ id: `pacing-${n}-${i}`, email: `p${n}.${i}@example.com` });
-  if (n % 400 === 0) {
-    const users = Array.from({ length: BULK_ITEMS }, (_, i) => user(i));
-    return { name: "pacing_bulk_users", input: { users } };
-  }
-  if (n % 200 === 100)
-    return { name: "pacing_fetch_all", input: { fetchAll: true, limit: LIST_PAGE } };
-  return { name: "pacing_single_write", input: { user: user(0) } };
-}
-
-async function registerWorkflows(url: string): Promise<void> {
-  for (const w of WORKFLOWS) {
-    const response = await fetch(`${url}/api/metadata/workflow?overwrite=true`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({
-        name: w.name,
-        version: 1,
-        schemaVersion: 2,
-        ownerEmail: "bench@example.com",
-        timeoutSeconds: 0,
-        tasks: [
-          {
-            name: w.task,
-            taskReferenceName: "only",
-            type: "SIMPLE",
-            inputParameters: w.inputParameters,
-          },
-        ],
-      }),
-    });
-    if (!response.ok) throw new Error(`registering ${w.name}: ${response.status}`);
-  }
-}
-
-async function startOne(
-  kind: Contestant,
-  environment: Environment,
-  ctx: Context,
-  tag: string,
-): Promise<Child> {
-  if (kind === "sdk") {
-    const child = startNode(
-      tag,
-      join(here, "baseline-sdk-pacing.js"),
-      [],
-      environment.env,
-      join(ctx.logDir, `${tag}.log`),
-    );
-    await waitFor(child, () => child.output().includes("READY"));
-    return child;
-  }
-  const env = { ...environment.env, COMMON_ROOM_PACING: kind === "pacer" ? "on" : "off" };
-  return startContestant("ours", env, ctx.logDir, tag);
-}
-
-interface MixResult {
-  offered: number;
-  completed: number;
-  unfinished: number;
-  failedTasks: number;
-  failedItems: number;
-  requests: number;
-  limited: number;
-  accepted: number;
-  /** 2xx per second from the first offer to the last 2xx, over L. */
-  share: number;
-}
-
-async function runMix(
-  kind: Contestant,
-  replicas: number,
-  durationMs: number,
-  ctx: Context,
-): Promise<MixResult> {
-  const environment = await startEnvironment({
-    logDir: ctx.logDir,
-    latencyMs: LATENCY_MS,
-    commonRoomRateLimit: { limit: L, intervalMs: 1000 },
-  });
-  const children: Child[] = [];
-  try {
-    await registerWorkflows(environment.conductor.url);
-    for (let i = 0; i < replicas; i++) {
-      children.push(await startOne(kind, environment, ctx, `pacing-${kind}-${replicas}-${i + 1}`));
-    }
-    await sleep(1000);
-    const url = environment.conductor.url;
-    const startedAt = Date.now();
-    const total = Math.round((2 * L * durationMs) / 1000);
-    const ids: string[] = [];
-    while (ids.length < total) {
-      const due = Math.min(total, Math.floor(((Date.now() - startedAt) * 2 * L) / 1000) + 1);
-      const batch: Promise<string>[] = [];
-      for (let n = ids.length; n < due; n++) {
-        const offer = offerOf(n);
-        batch.push(startWorkflow(url, offer.name, offer.input));
-      }
-      ids.push(...(await Promise.all(batch)));
-      await sleep(50);
-    }
-    // The pacer's backlog drains in about 2.4× the offer; retries of failed tasks may not.
-    const workflows = await waitAll(environment.conductor, ids, durationMs * 2 + 30_000);
-    return summarize(environment, workflows, startedAt, total);
-  } finally {
-    await Promise.all(children.map((c) => stop(c)));
-    await environment.close();
-  }
-}
-
-function summarize(
-  environment: Environment,
-  workflows: (Workflow | undefined)[],
-  startedAt: number,
-  offered: number,
-): MixResult {
-  const present = workflows.filter((w): w is Workflow => w !== undefined);
-  const tasks = present.flatMap((w) => w.tasks);
-  const since = environment.sim.requests.filter((r) => r.at >= startedAt);
-  const ok = since.filter((r) => r.status >= 200 && r.status < 300);
-  const lastOk = Math.max(startedAt + 1, ...ok.map((r) => r.at));
-  const failedItems = present
-    .filter((w) => w.status === "COMPLETED")
-    .flatMap((w) => w.tasks)
-    .reduce(
-      (sum, t) => sum + (typeof t.outputData?.failed === "number" ? t.outputData.failed : 0),
-      0,
-    );
-  return {
-    offered,
-    completed: present.filter((w) => w.status === "COMPLETED").length,
-    unfinished: offered - present.filter((w) => w.status !== "RUNNING").length,
-    failedTasks: tasks.filter((t) => FAILED_TASK.has(t.status)).length,
-    failedItems,
-    requests: since.length,
-    limited: since.filter((r) => r.status === 429).length,
-    accepted: ok.length,
-    share: ok.length / ((lastOk - startedAt) / 1000) / L,
-  };
-}
+const WINDOW_LABELS: Record<RateWindow, string> = {
+  aligned: "fixed windows aligned to the clock",
+  "first-request": "fixed windows starting with the token's first request",
+  sliding: "a sliding log of the last interval",
+};
 
 const pct = (part: number, whole: number) => `${fmt((100 * part) / Math.max(1, whole), 2)} %`;
+const plural = (n: number) => `${n} replica${n > 1 ? "s" : ""}`;
 
-async function generousCheck(ctx: Context) {
-  const count = ctx.quick ? 200 : 600;
-  const rounds = ctx.quick ? 1 : 3;
-  const samples: Record<"on" | "off", { perSecond: number; cpuMs: number }[]> = { on: [], off: [] };
-  for (let round = 0; round < rounds; round++) {
-    for (const pacing of ["on", "off"] as const) {
-      ctx.progress(`pacing: generous limit, pacer ${pacing}, ${count} tasks (round ${round + 1})`);
-      const environment = await startEnvironment({
-        logDir: ctx.logDir,
-        latencyMs: LATENCY_MS,
-        commonRoomRateLimit: { limit: 1_000_000, intervalMs: 1000 },
-      });
-      try {
-        const env = { ...environment.env, COMMON_ROOM_PACING: pacing };
-        const child = await startContestant("ours", env, ctx.logDir, `pacing-generous-${pacing}`);
-        try {
-          await sleep(1000);
-          const run = await burst(environment, [child], count, 120_000);
-          samples[pacing].push({
-            perSecond: run.perSecond,
-            cpuMs: (run.cpuSeconds / Math.max(1, run.completed)) * 1000,
-          });
-        } finally {
-          await stop(child);
-        }
-      } finally {
-        await environment.close();
-      }
-    }
-  }
-  const of = (pacing: "on" | "off") => ({
-    perSecond: median(samples[pacing].map((s) => s.perSecond)),
-    cpuMs: median(samples[pacing].map((s) => s.cpuMs)),
-  });
-  return { on: of("on"), off: of("off"), count, rounds };
+function targetText(replicas: number): string {
+  const target = TARGETS[replicas];
+  if (!target) return "no failed task (share and 429s reported)";
+  return `≥ ${target.share} of L, ≤ ${target.limited * 100} % 429s, no failed task`;
+}
+
+function meets(replicas: number, r: MixResult): boolean {
+  const target = TARGETS[replicas];
+  const clean = r.failedTasks === 0 && r.failedItems === 0 && r.unfinished === 0;
+  if (!target) return clean;
+  const ratio = r.limited / Math.max(1, r.requests);
+  return clean && r.share >= target.share && ratio <= target.limited;
+}
+
+const brief = (r: MixResult) =>
+  `${fmt(r.share, 2)} of L, ${pct(r.limited, r.requests)} 429s, ${r.failedTasks} failed`;
+
+/** The full figure is every window, 1 to 16 replicas, at least 30 s, ours beside both baselines. */
+function isFullFigure(options: PacingOptions, quick: boolean): boolean {
+  return (
+    !quick &&
+    options.seconds >= FULL_SECONDS &&
+    options.windows.length === 3 &&
+    FULL_REPLICAS.every((n) => options.replicas.includes(n)) &&
+    (["ours", "previous", "sdk"] as const).every((c) => options.contestants.includes(c))
+  );
 }
 
 export async function pacingScenario(ctx: Context): Promise<FigureResult> {
-  const durationMs = ctx.quick ? 8_000 : 30_000;
-  const rows: Row[] = [];
-  const targets: FigureResult["targets"] = [];
-  for (const replicas of [1, 2, 4]) {
-    const results = {} as Record<Contestant, MixResult>;
-    for (const kind of CONTESTANTS) {
-      ctx.progress(
-        `pacing: ${replicas} replica(s) of ${kind}, ${2 * L} tasks/s for ${durationMs / 1000} s, limit ${L}/s`,
-      );
-      const r = await runMix(kind, replicas, durationMs, ctx);
-      ctx.progress(
-        `  ${fmt(r.share, 2)} of L, ${r.limited} 429s of ${r.requests}, ${r.failedTasks} failed attempts (${r.failedItems} items), ${r.completed}/${r.offered} completed`,
-      );
-      results[kind] = r;
+  const options = ctx.pacing;
+  const durationMs = options.seconds * 1000;
+  const contestants = PACING_CONTESTANTS.filter((c) => options.contestants.includes(c));
+  let previous: WorkerBuild | undefined;
+  if (contestants.includes("previous")) previous = buildWorkerAt(options.baselineRef, ctx.progress);
+
+  const tables: Table[] = [];
+  const targets: Target[] = [];
+  for (const window of options.windows) {
+    const table: Table = {
+      title: `Window: ${window} (${WINDOW_LABELS[window]})`,
+      columns: [
+        "replicas",
+        "worker",
+        "achieved / L",
+        "429s / requests",
+        "failed task attempts (bulk items)",
+        "completed / offered (unfinished)",
+        "target",
+        "met",
+      ],
+      rows: [],
+    };
+    for (const replicas of options.replicas) {
+      const results: Partial<Record<PacingContestant, MixResult>> = {};
+      for (const kind of contestants) {
+        ctx.progress(
+          `pacing: ${window} window, ${plural(replicas)} of ${kind}, ${2 * L} tasks/s for ${options.seconds} s, limit ${L}/s`,
+        );
+        const r = await runMix(
+          { kind, replicas, window, durationMs, previousCli: previous?.cli },
+          ctx,
+        );
+        ctx.progress(
+          `  ${fmt(r.share, 2)} of L, ${r.limited} 429s of ${r.requests}, ${r.failedTasks} failed attempts (${r.failedItems} items), ${r.completed}/${r.offered} completed, ${fmt(r.seconds, 0)} s`,
+        );
+        results[kind] = r;
+        table.rows.push([
+          String(replicas),
+          WORKER_LABELS[kind],
+          fmt(r.share, 2),
+          `${r.limited} / ${r.requests} (${pct(r.limited, r.requests)})`,
+          `${r.failedTasks} (${r.failedItems})`,
+          `${r.completed} / ${r.offered} (${r.unfinished})`,
+          targetText(replicas),
+          meets(replicas, r) ? "met" : "missed",
+        ]);
+      }
+      const ours = results.ours;
+      if (!ours) continue;
+      const beside = (["previous", "sdk", "off"] as const)
+        .filter((kind) => results[kind])
+        .map((kind) => `${WORKER_LABELS[kind]}: ${brief(results[kind]!)}`);
+      targets.push({
+        name: `${window} window, ${plural(replicas)} sharing a token at ${L}/s: ${targetText(replicas)}`,
+        met: meets(replicas, ours),
+        detail: `${brief(ours)}${beside.length ? ` (${beside.join("; ")})` : ""}`,
+      });
     }
-    const { pacer, "pacer-off": off, sdk } = results;
-    const both = (f: (r: MixResult) => string) => `${f(off)} / ${f(sdk)}`;
-    const who = `${replicas} replica${replicas > 1 ? "s" : ""}`;
+    tables.push(table);
+  }
+
+  const rows: Row[] = [];
+  if (options.generous) {
+    const generous = await generousCheck(ctx);
+    const speed = generous.on.perSecond / generous.off.perSecond;
+    const cpu = generous.on.cpuMs / generous.off.cpuMs;
     rows.push(
       {
-        metric: `${who}: achieved / L (Common Room 2xx per second)`,
-        ours: fmt(pacer.share, 2),
-        baseline: both((r) => fmt(r.share, 2)),
+        metric: `generous limit: tasks/s (median of ${generous.rounds})`,
+        ours: fmt(generous.on.perSecond, 1),
+        baseline: fmt(generous.off.perSecond, 1),
+        ratio: fmt(speed, 3),
       },
       {
-        metric: `${who}: 429s / requests`,
-        ours: `${pacer.limited} / ${pacer.requests} (${pct(pacer.limited, pacer.requests)})`,
-        baseline: both((r) => `${r.limited} / ${r.requests} (${pct(r.limited, r.requests)})`),
-      },
-      {
-        metric: `${who}: failed task attempts (failed bulk items)`,
-        ours: `${pacer.failedTasks} (${pacer.failedItems})`,
-        baseline: both((r) => `${r.failedTasks} (${r.failedItems})`),
-      },
-      {
-        metric: `${who}: workflows completed / offered (unfinished)`,
-        ours: `${pacer.completed} / ${pacer.offered} (${pacer.unfinished})`,
-        baseline: both((r) => `${r.completed} / ${r.offered} (${r.unfinished})`),
+        metric: "generous limit: worker CPU ms per task",
+        ours: fmt(generous.on.cpuMs, 2),
+        baseline: fmt(generous.off.cpuMs, 2),
+        ratio: fmt(cpu, 3),
       },
     );
-    const target = TARGETS[replicas]!;
-    const ratio = pacer.limited / Math.max(1, pacer.requests);
     targets.push({
-      name: `${who} sharing a token at ${L}/s: ≥ ${target.share} of L, ≤ ${target.limited * 100} % 429s, no failed task`,
-      met:
-        pacer.share >= target.share &&
-        ratio <= target.limited &&
-        pacer.failedTasks === 0 &&
-        pacer.failedItems === 0 &&
-        pacer.unfinished === 0,
-      detail:
-        `${fmt(pacer.share, 2)} of L, ${pct(pacer.limited, pacer.requests)} 429s, ${pacer.failedTasks} failed` +
-        ` (pacer off: ${fmt(off.share, 2)} of L, ${pct(off.limited, off.requests)} 429s)`,
+      name: "with a generous limit, the policy costs under 5 %: tasks/s and CPU per task against pacing off",
+      met: speed >= 0.95 && cpu <= 1.05,
+      detail: `tasks/s ${fmt(speed * 100 - 100, 1)} %, CPU per task ${fmt(cpu * 100 - 100, 1)} % vs pacing off`,
     });
   }
 
-  const generous = await generousCheck(ctx);
-  const speed = generous.on.perSecond / generous.off.perSecond;
-  const cpu = generous.on.cpuMs / generous.off.cpuMs;
-  rows.push(
-    {
-      metric: `generous limit: tasks/s (median of ${generous.rounds})`,
-      ours: fmt(generous.on.perSecond, 1),
-      baseline: fmt(generous.off.perSecond, 1),
-      ratio: fmt(speed, 3),
-    },
-    {
-      metric: "generous limit: worker CPU ms per task",
-      ours: fmt(generous.on.cpuMs, 2),
-      baseline: fmt(generous.off.cpuMs, 2),
-      ratio: fmt(cpu, 3),
-    },
-  );
-  targets.push({
-    name: "with a generous limit, the pacer costs nothing: tasks/s and CPU per task within 5 % of pacer off",
-    met: speed >= 0.95 && cpu <= 1.05,
-    detail: `tasks/s ${fmt(speed * 100 - 100, 1)} %, CPU per task ${fmt(cpu * 100 - 100, 1)} % vs pacer off`,
-  });
-
+  const full = isFullFigure(options, ctx.quick);
   return {
     id: "pacing",
-    title: `7. Pacing per API token: limit L = ${L}/s per token, ${2 * L} tasks/s offered for ${durationMs / 1000} s (writes, bulk of ${BULK_ITEMS}, fetchAll lists), Common Room latency ${LATENCY_MS} ms`,
-    baselineLabel: "pacer off / SDK baseline",
+    title: `7. Pacing per API token on each kind of window: limit L = ${L}/s per token, ${2 * L} tasks/s offered for ${options.seconds} s (writes, bulk of ${BULK_ITEMS}, fetchAll lists), Common Room latency ${LATENCY_MS} ms${full ? "" : " (cut-down run)"}`,
+    baselineLabel: "pacing off",
     rows,
+    tables,
     targets,
     notes: [
+      ...(full
+        ? []
+        : [
+            `**Cut-down run** (windows ${options.windows.join(", ")}; replicas ${options.replicas.join(", ")}; ${options.seconds} s; workers ${contestants.join(", ")}): a check that the figure runs, not the figure the issue asks for (every window, 1 to 16 replicas, at least ${FULL_SECONDS} s).`,
+          ]),
+      `Conductor server: ${benchConductorLabel()}. Common Room: the simulator in \`dev/commonroom\` behind its loopback HTTP server, in the benchmark process, so every replica shares the token's count.`,
+      `Workers: **ours** = this checkout (${checkoutCommit()}), \`node dist/src/cli.js start\` with its defaults; **today's pacer** = the same worker built from ${previous ? `\`${options.baselineRef}\` (${previous.commit.slice(0, 12)})` : `\`--baseline-ref\` (default ${DEFAULT_BASELINE_REF}, main before the new policy)`}, started the same way; **SDK worker** = \`dev/bench/baseline-sdk-pacing.ts\` (TaskHandler + fetch, concurrency 10 per type, fails a task on any non-2xx); **ours, pacing off** = ours with COMMON_ROOM_PACING=off (it waits out each 429 as Common Room asks).`,
+      "Window kinds (the simulator's `rateLimit.window`): **aligned**, a fixed window per token from one whole second of the clock to the next; **first-request**, a fixed window that starts with the token's first request after the previous window ended; **sliding**, a request is allowed while fewer than L of the token's requests were allowed in the last second, and a 429 names when the oldest of them leaves it. Common Room does not say which it uses.",
       `The mix: of every 400 tasks, 1 bulk task of ${BULK_ITEMS} users, 2 fetchAll lists of contacts (${LIST_PAGE} per page, 10 pages each) and 397 single writes: about ${fmt((2 * L * (397 + BULK_ITEMS + 20)) / 400, 0)} Common Room requests/s offered for a limit of ${L}/s, so a backlog builds during the offer and drains after it.`,
-      `achieved / L = Common Room 2xx answers from the first offer to the last 2xx, per second, over L (the simulator's fixed window per token, aligned to the clock, allows at most L in each second).`,
-      "Failed task attempts count every attempt that ended FAILED (Conductor retries them: 5 retries, 5 s apart, as `register` defines); failed bulk items are the items a completed bulk task reported as failed.",
-      "pacer off = our worker with COMMON_ROOM_PACING=off (it waits out each 429 as Common Room asks); SDK baseline = dev/bench/baseline-sdk-pacing.ts (TaskHandler + fetch, fails a task on any non-2xx).",
-      `Generous limit: ${generous.count} get_segments tasks in a burst, the simulator limited at 1,000,000/s (headers on every answer, never a 429), one worker with the pacer on and off, alternated ${generous.rounds} time(s); medians.`,
-      "No TaskDef rate limit is registered in this figure: what keeps the replicas under the limit is the pacer alone.",
+      "achieved / L = Common Room 2xx answers from the first offer to the last 2xx, per second, over L (no window kind allows more than L in an interval).",
+      `Failed task attempts count every attempt that ended FAILED (Conductor retries them: 5 retries, 5 s apart, as \`register\` defines); failed bulk items are the items a completed bulk task reported as failed; unfinished = still running ${(durationMs * 2 + 30_000) / 1000} s after the offer began. A target is met with no failed attempt, no failed item and nothing unfinished.`,
+      ...(options.generous
+        ? [
+            `Generous limit: ${ctx.quick ? 200 : 600} get_segments tasks in a burst, the simulator limited at 1,000,000/s (aligned window; headers on every answer, never a 429), one worker of ours with pacing on and off, alternated ${ctx.quick ? 1 : 3} time(s); medians.`,
+          ]
+        : []),
+      "No TaskDef rate limit is registered in this figure: what keeps the replicas under the limit is the worker's own pacing alone.",
     ],
   };
 }

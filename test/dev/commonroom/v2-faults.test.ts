@@ -114,10 +114,11 @@ describe("one simulator for v1 and v2", () => {
   });
 
   it("an unknown v2 path is a 404 and a violation", async () => {
-    const res = await call("GET", "/organizations", { base: V2 });
+    // The spec has /topics; the simulator serves only what the worker uses.
+    const res = await call("GET", "/topics", { base: V2 });
     expect(res.status).toBe(404);
-    expect(sim.violations[0]).toMatch(/^GET \/organizations \(v2\): no such endpoint/);
-    expect(sim.requests[0]).toMatchObject({ api: "v2", path: "/organizations" });
+    expect(sim.violations[0]).toMatch(/^GET \/topics \(v2\): no such endpoint/);
+    expect(sim.requests[0]).toMatchObject({ api: "v2", path: "/topics" });
   });
 
   it("reset brings back the seed and drops created segments", async () => {

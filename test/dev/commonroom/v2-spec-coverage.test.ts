@@ -32,6 +32,11 @@ const samples: Record<string, { url: string; body?: unknown }> = {
   listContacts: { url: "/contacts" },
   getContact: { url: "/contacts/c_1" },
   listActivities: { url: "/activities" },
+  getActivity: { url: "/activities/a_1" },
+  listOrganizations: { url: "/organizations" },
+  getOrganization: { url: "/organizations/o_1" },
+  getSegment: { url: "/segments/s_201" },
+  listWebsiteVisits: { url: "/website-visits" },
 };
 
 describeAgainstSpec(specPath, `the v2 routes match the vendor v2 spec (${specPath})`, () => {
@@ -75,7 +80,7 @@ describeAgainstSpec(specPath, `the v2 routes match the vendor v2 spec (${specPat
   });
 
   it("direction, entityType and activity sort enums are the spec's", () => {
-    for (const template of ["/contacts", "/activities"])
+    for (const template of ["/contacts", "/activities", "/organizations"])
       sortedEq(SPEC_FACTS_V2.enums.direction, queryParam("GET", template, "direction").schema.enum);
     sortedEq(
       SPEC_FACTS_V2.enums.entityType,
@@ -88,7 +93,7 @@ describeAgainstSpec(specPath, `the v2 routes match the vendor v2 spec (${specPat
   });
 
   it("the limit range and default are the spec's", () => {
-    for (const template of ["/contacts", "/activities"]) {
+    for (const template of ["/contacts", "/activities", "/organizations", "/website-visits"]) {
       const schema = queryParam("GET", template, "limit").schema;
       expect(SPEC_FACTS_V2.limit).toEqual({
         min: schema.minimum,
@@ -120,6 +125,30 @@ describeAgainstSpec(specPath, `the v2 routes match the vendor v2 spec (${specPat
     sortedEq(spec.components.schemas.ApiActivity.required, ["id", "type", "activityTime"]);
   });
 
+  it("the organization, segment, activity and website-visit cols and sorts are the spec's", () => {
+    const extras = ["cf_*", "cf_<id>", "recordCount", "meta.recordCount"];
+    const cols = (template: string) =>
+      backticked(queryParam("GET", template, "cols").description).filter(
+        (col) => !extras.includes(col),
+      );
+    for (const template of ["/organizations", "/organizations/{id}"])
+      sortedEq(SPEC_FACTS_V2.organizationCols, cols(template));
+    const organization = spec.components.schemas.Organization;
+    for (const col of SPEC_FACTS_V2.organizationCols)
+      expect(Object.keys(organization.properties), col).toContain(col);
+    sortedEq(organization.required, ["id", "name", "primaryDomain"]);
+    sortedEq(SPEC_FACTS_V2.segmentCols, cols("/segments/{id}"));
+    sortedEq(spec.components.schemas.ApiSegment.required, ["id", "name", "entityType"]);
+    sortedEq(SPEC_FACTS_V2.activityCols, cols("/activities/{id}"));
+    sortedEq(SPEC_FACTS_V2.websiteVisitCols, cols("/website-visits"));
+    sortedEq(spec.components.schemas.ApiWebsiteVisit.required, ["id", "visitTime"]);
+    // The spec names the sorts in prose: `id`, `member_count`, then ls_ and cf_ ids.
+    const sorts = backticked(queryParam("GET", "/organizations", "sort").description);
+    for (const sort of SPEC_FACTS_V2.organizationSorts) expect(sorts, sort).toContain(sort);
+    // Visits are the one list whose meta may leave nextCursor out.
+    expect(spec.components.schemas.WebsiteVisitList.properties.meta.required).toBeUndefined();
+  });
+
   it("CreateSegmentRequest fields and required fields are the spec's", () => {
     const schema = spec.components.schemas.CreateSegmentRequest;
     const table = SPEC_FACTS_V2.fields.CreateSegmentRequest;
@@ -141,7 +170,13 @@ describeAgainstSpec(specPath, `the v2 routes match the vendor v2 spec (${specPat
 
   it("the success bodies and error statuses are the ones the spec declares", () => {
     expect(operation("POST", "/segments").responses).toHaveProperty("409");
-    expect(operation("GET", "/contacts/{id}").responses).toHaveProperty("404");
+    for (const template of [
+      "/contacts/{id}",
+      "/organizations/{id}",
+      "/segments/{id}",
+      "/activities/{id}",
+    ])
+      expect(operation("GET", template).responses, template).toHaveProperty("404");
     for (const route of V2_ROUTES) {
       const responses = operation(route.method, route.template).responses;
       expect(responses["400"].content["application/json"].schema.$ref).toMatch(
