@@ -150,16 +150,28 @@ export function renderOperationsReference(): string {
   ].join("\n");
 }
 
-/** The README's table: each operation's name, linked to its entry, and its task type. */
+/** The README's tables: each operation's name, linked to its entry, and its task type. */
 export function renderOperationsGlance(): string {
+  const table = (list: readonly Operation[]) => [
+    "| operation | task type |",
+    "| --- | --- |",
+    ...list.map(
+      (op) =>
+        `| [${op.name}](docs/operations.md#${operationAnchor(op)}) | ${code(`${DEFAULT_TASK_PREFIX}${op.task}`)} |`,
+    ),
+  ];
   return [
     "<!-- Written by `npm run docs` from src/operations/index.ts; do not edit by hand. -->",
     "",
-    "| operation | task type | in the Orkes connected app |",
-    "| --- | --- | --- |",
-    ...operations.map(
-      (op, index) =>
-        `| [${op.name}](docs/operations.md#${operationAnchor(op)}) | ${code(`${DEFAULT_TASK_PREFIX}${op.task}`)} | ${index < CONNECTED_APP_OPERATIONS ? "yes" : "no"} |`,
-    ),
+    "**The Orkes connected app's operations**",
+    "",
+    ...table(operations.slice(0, CONNECTED_APP_OPERATIONS)),
+    "",
+    GLANCE_BEYOND,
+    "",
+    ...table(operations.slice(CONNECTED_APP_OPERATIONS)),
   ].join("\n");
 }
+
+/** The heading of the README's second table, where the connected app's operations end. */
+export const GLANCE_BEYOND = "**Beyond the connected app**";

@@ -52,3 +52,23 @@ describe("docs/configuration.md and .env.example", () => {
     }
   });
 });
+
+describe("the README's variables that matter", () => {
+  it("are each in the configuration page's table, with the same default", () => {
+    const readme = readPage("README.md")
+      .split("## The variables that matter")[1]!
+      .split("\n## ")[0]!;
+    const readmeRows = readme
+      .split("\n")
+      .filter((line) => line.startsWith("| `"))
+      .map((line) => line.split("|").map((cell) => cell.trim()));
+    expect(readmeRows.length).toBeGreaterThan(5);
+    for (const cells of readmeRows) {
+      const name = /`([A-Z0-9_]+)`/.exec(cells[1]!)![1]!;
+      const row = rows.find((r) => r.names.includes(name));
+      expect(row, `${name} is not in docs/configuration.md's table`).toBeDefined();
+      const figure = /\d+|`[^`]+`/.exec(cells[3]!)?.[0];
+      if (figure) expect(row!.default, name).toContain(figure);
+    }
+  });
+});
