@@ -2,6 +2,7 @@
  * docs/configuration.md and .env.example describe the same variables, with the same
  * defaults, so an operator copying either gets the same picture.
  */
+import { parse } from "dotenv";
 import { describe, expect, it } from "vitest";
 import { readPage } from "./markdown.js";
 
@@ -70,5 +71,18 @@ describe("the README's variables that matter", () => {
       const figure = /\d+|`[^`]+`/.exec(cells[3]!)?.[0];
       if (figure) expect(row!.default, name).toContain(figure);
     }
+  });
+});
+
+describe("the README's .env sample", () => {
+  it("reads, with dotenv itself, as documented variables, each on its own", () => {
+    const steps = readPage("README.md").split("## Run it on your cluster")[1]!;
+    const sample = /\*\*`\.env`\.\*\*[\s\S]*?```sh\n([\s\S]*?)```/.exec(steps)?.[1];
+    expect(sample, "README.md's step 2 has a sh block").toBeDefined();
+    const values = parse(sample!.replace(/^ {3}/gm, ""));
+    const documented = new Set(rows.flatMap((row) => row.names));
+    expect(Object.keys(values).filter((name) => !documented.has(name))).toEqual([]);
+    expect(values).toMatchObject({ CONDUCTOR_AUTH_KEY: "", CONDUCTOR_AUTH_SECRET: "" });
+    expect(Object.keys(values)).toContain("COMMON_ROOM_API_TOKEN");
   });
 });
