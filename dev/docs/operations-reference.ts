@@ -160,9 +160,8 @@ export function renderOperationsGlance(): string {
         `| [${op.name}](docs/operations.md#${operationAnchor(op)}) | ${code(`${DEFAULT_TASK_PREFIX}${op.task}`)} |`,
     ),
   ];
+  // Its markers say it is generated (CONTRIBUTING.md names the command); README lines are few.
   return [
-    "<!-- Written by `npm run docs` from src/operations/index.ts; do not edit by hand. -->",
-    "",
     "**The Orkes connected app's operations**",
     "",
     ...table(operations.slice(0, CONNECTED_APP_OPERATIONS)),
