@@ -141,6 +141,13 @@ describe("facts the docs state", () => {
     }
   });
 
+  it("no page states how many tests or test files there are, which goes stale with each one", () => {
+    const counts = mentioning(/\b\d[\d,]* (tests|test files|files)\b/).filter(
+      ({ page }) => page !== "CHANGELOG.md",
+    );
+    expect(counts.map(({ page, text }) => `${page}: ${text.slice(0, 80)}`)).toEqual([]);
+  });
+
   it("Java: 21 or newer runs the pinned Conductor OSS, 17 falls back to the older line", () => {
     const contributing = paragraphsOf("CONTRIBUTING.md").join(" ");
     expect(contributing).toContain(`Java 21 or newer runs Conductor OSS ${CONDUCTOR_VERSION}`);
