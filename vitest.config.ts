@@ -31,7 +31,12 @@ export default defineConfig(async () => {
   const ossProjects = await realConductorProjects(shared, skips);
   return {
     test: {
-      reporters: ["default", new SkippedSuitesReporter(skips)],
+      // vitest's own defaults (github-actions there), with the skip report after them.
+      reporters: [
+        "default",
+        ...(process.env.GITHUB_ACTIONS === "true" ? ["github-actions"] : []),
+        new SkippedSuitesReporter(skips),
+      ],
       projects: [
         {
           test: {

@@ -43,6 +43,14 @@ export class SkippedSuitesReporter implements Reporter {
       "",
     ];
     process.stdout.write(`${lines.join("\n")}\n`);
+    // On a fork's GitHub Actions run, each skip is also a warning on the run's page.
+    if (process.env.GITHUB_ACTIONS === "true") {
+      for (const skip of shown) {
+        process.stdout.write(
+          `::warning title=Skipped suites::${skip.suites.join(", ")}: ${skip.reason}\n`,
+        );
+      }
+    }
   }
 }
 
