@@ -1,36 +1,36 @@
 /**
- * The vendor's OpenAPI documents, read from `../shared/specs` beside the repo. Without them
- * a spec suite cannot check anything: in CI that is a failure naming the missing file, so a
- * broken checkout never passes by skipping; elsewhere the suite is skipped and says why.
+ * The vendor's OpenAPI documents, read from `../shared/specs` beside the repo (or
+ * VENDOR_SPECS_DIR). Without them a spec suite cannot check anything: it is skipped with a
+ * message naming where they go, and vitest.config.ts repeats that at the end of the run,
+ * unless REQUIRE_ALL_SUITES=1 (which .ci/run sets) makes it a failure naming the missing file.
  */
 import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
 import { describe, it } from "vitest";
 import { parse } from "yaml";
+import { allSuitesDemanded, DEMAND_VARIABLE } from "../suite-skips.js";
+import { vendorSpecsRemedy } from "./vendor-spec-files.js";
 
-const repoRoot = path.resolve(import.meta.dirname, "../..");
-
-export function vendorSpecPath(file: string): string {
-  return path.resolve(repoRoot, "../shared/specs", file);
-}
+export { vendorSpecPath } from "./vendor-spec-files.js";
 
 /** The parsed document, or an empty object when the file is missing. */
 export function readVendorSpec(specPath: string): unknown {
   return existsSync(specPath) ? parse(readFileSync(specPath, "utf8")) : {};
 }
 
-/** `describe(title, body)` when the spec is there; a failure in CI, a named skip elsewhere. */
+/** `describe(title, body)` when the spec is there; a loud skip, or a failure when demanded. */
 export function describeAgainstSpec(specPath: string, title: string, body: () => void): void {
   if (existsSync(specPath)) {
     describe(title, body);
-  } else if (process.env.CI) {
+  } else if (allSuitesDemanded()) {
     describe(title, () => {
       it("finds the vendor spec", () => {
-        throw new Error(`the vendor spec is missing: ${specPath} (CI does not skip spec suites)`);
+        throw new Error(
+          `the vendor spec is missing: ${specPath} (${DEMAND_VARIABLE}=1 does not skip spec suites); ${vendorSpecsRemedy()}`,
+        );
       });
     });
   } else {
-    console.warn(`${title}: skipped, the vendor spec is not at ${specPath}`);
+    console.warn(`SKIPPED ${title}: the vendor spec is not at ${specPath}; ${vendorSpecsRemedy()}`);
     describe.skip(`${title} (skipped: the vendor spec is missing)`, body);
   }
 }

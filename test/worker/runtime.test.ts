@@ -421,7 +421,13 @@ describe("lifecycle", () => {
     const drained = runtime.drain(10_000);
     expect(runtime.state).toBe("draining");
     held.release(2);
-    expect(await drained).toEqual({ unfinished: 0, pollsUnderWay: 0 });
+    const result = await drained;
+    expect(result).toMatchObject({ unfinished: 0, pollsUnderWay: 0 });
+    // The drain's report names each task that ended while it ran, and how.
+    expect(result.tasks).toHaveLength(2);
+    for (const task of result.tasks ?? []) {
+      expect(task).toMatchObject({ taskType: held.taskType, taskId: expect.any(String) });
+    }
     expect(runtime.state).toBe("stopped");
 
     expect(held.finished).toBe(2);
@@ -471,7 +477,7 @@ describe("lifecycle", () => {
       CONDUCTOR_WORKER_ALL_POLL_TIMEOUT: "2000",
     });
     await until(() => arrivals.length === 1, 5000, "a long poll under way");
-    expect(await runtime.drain(100)).toEqual({ unfinished: 0, pollsUnderWay: 1 });
+    expect(await runtime.drain(100)).toMatchObject({ unfinished: 0, pollsUnderWay: 1 });
   });
 
   it("starts once; a drain of a stopped runtime returns at once with nothing unfinished", async () => {
@@ -486,7 +492,7 @@ describe("lifecycle", () => {
     expect(await runtime.drain(100)).toMatchObject({ unfinished: 1 });
     // The task still runs, but a stopped runtime has let it go: no second wait for it.
     const again = await Promise.race([runtime.drain(60_000), pause(5000).then(() => "waited")]);
-    expect(again).toEqual({ unfinished: 0, pollsUnderWay: 0 });
+    expect(again).toMatchObject({ unfinished: 0, pollsUnderWay: 0 });
     expect(runtime.state).toBe("stopped");
     expect(() => runtime.start()).toThrow("cannot start a runtime that is stopped");
   });
