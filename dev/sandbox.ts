@@ -22,6 +22,7 @@ import {
 import { createCommonRoomSimulator, startCommonRoomServer } from "./commonroom/index.js";
 import { freePort } from "./free-port.js";
 import { deliverSandboxEnvelope, prepareSandboxWebhook } from "./sandbox-webhook.js";
+import { commonRoomKind } from "./common-room-kind.js";
 
 const SIM_TOKEN = "sandbox-token";
 const SIM_SOURCE_ID = "1001";
@@ -206,10 +207,16 @@ async function showRun(
 }
 
 async function main(): Promise<number> {
-  if (realToken) {
+  const givenUrl = process.env.COMMON_ROOM_API_URL ?? "https://api.commonroom.io/community/v1";
+  const kind = realToken ? await commonRoomKind(givenUrl, realToken) : undefined;
+  if (kind === "simulator") {
+    line(
+      `COMMON_ROOM_API_URL=${givenUrl} answers as a Common Room simulator (an earlier sandbox's?): the examples run against it`,
+    );
+  } else if (realToken) {
     line("!".repeat(78));
     line("!! COMMON_ROOM_API_TOKEN is set: the worker will talk to the REAL Common Room at");
-    line(`!! ${process.env.COMMON_ROOM_API_URL ?? "https://api.commonroom.io/community/v1"}`);
+    line(`!! ${givenUrl}${kind === "no-answer" ? " (which does not answer right now)" : ""}`);
     line(
       "!! The example workflows WRITE to it: a user, an activity and tags. Ctrl-C within 5 s to stop.",
     );
@@ -253,7 +260,7 @@ async function main(): Promise<number> {
 
   line(`Conductor                    ${conductor.url} (${conductor.label})`);
   line(
-    `Common Room                  ${simServer ? `${simServer.url} (simulator)` : "the real API"}`,
+    `Common Room                  ${simServer ? `${simServer.url} (simulator)` : kind === "simulator" ? `${givenUrl} (a simulator already running)` : "the real API"}`,
   );
   line(`Worker log                   ${logPath}`);
   if (webhook) line(`Webhook listener             ${webhook.url}`);

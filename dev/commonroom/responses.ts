@@ -1,13 +1,20 @@
-/** Builders for the simulator's HTTP answers, all carrying the X-RateLimit headers. */
+/**
+ * Builders for the simulator's HTTP answers, all carrying the X-RateLimit headers and the
+ * header that says a simulator answered (the sandbox tells it from the real Common Room so).
+ */
 import type { RateLimitSnapshot } from "./rate-limit.js";
 import { DOCS_URL } from "./seed.js";
 import type { V2ErrorCode } from "./spec-checks-v2.js";
 import type { BodyStyle } from "./types.js";
 
+/** On every answer of the simulator; the real Common Room sends no such header. */
+export const SIMULATOR_HEADER = "X-Common-Room-Simulator";
+
 export function rateLimitHeaders(rate: RateLimitSnapshot): Record<string, string> {
   return {
     "X-RateLimit-Limit": String(rate.limit),
     "X-RateLimit-Remaining": String(rate.remaining),
+    [SIMULATOR_HEADER]: "dev/commonroom",
   };
 }
 
