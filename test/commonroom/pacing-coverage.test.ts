@@ -30,6 +30,8 @@ function sources(dir: string): string[] {
 const NOT_COMMON_ROOM = new Set([
   // The image's HEALTHCHECK asks the worker's own /healthz on loopback.
   "container/healthcheck.ts",
+  // `check` asks Conductor (CONDUCTOR_SERVER_URL) for a token and its task definitions.
+  "worker/conductor-check.ts",
 ]);
 
 describe("every Common Room request goes through the pacer", () => {
