@@ -131,7 +131,7 @@ export class TokenBudget {
   private metLimit = false;
   private pressed = false;
   /** A 429's hold: no request before `until`; after it, one request (a probe) finds out. */
-  private hold?: { until: number; probe: boolean };
+  private hold?: { until: number };
   private probeSentAt?: number;
 
   constructor(
@@ -177,7 +177,7 @@ export class TokenBudget {
     if (!this.options.enabled) return { go: true };
     const held = this.held(now);
     if (held) return held;
-    if (this.hold?.probe) {
+    if (this.hold) {
       this.probeSentAt = now;
       return { go: true, probe: true };
     }
@@ -341,7 +341,7 @@ export class TokenBudget {
     const until = at + holdMs;
     // A probe's 429 renews the hold; any other keeps the longer of the two.
     // Past any hold one request finds out first; a capped one's answer alone lifts it.
-    if (ticket.probe || !this.hold || until > this.hold.until) this.hold = { until, probe: true };
+    if (ticket.probe || !this.hold || until > this.hold.until) this.hold = { until };
     if (believedWrongly) {
       this.windowEnd = this.windowStart = undefined;
       return;

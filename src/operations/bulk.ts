@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { BooleanInput } from "../commonroom/input-forms.js";
-import { CallStopped, isCommonRoomError } from "../commonroom/errors.js";
 import { isBudgetSpent } from "../commonroom/retry.js";
 import { ApiActivity, ApiUser, DestinationSourceId } from "../commonroom/schemas.js";
 import { activityCatalogIssues, userCatalogIssues, type CatalogSnapshot } from "./catalog.js";
@@ -9,8 +8,10 @@ import { resolveDestinationSourceId } from "./destination.js";
 import {
   BulkFailedError,
   HandBackError,
+  heldBy,
   InvalidInputError,
   toTaskError,
+  type Held,
   type InputIssue,
 } from "./errors.js";
 import { itemsOf } from "./items.js";
@@ -31,12 +32,6 @@ interface ItemResult {
   /** pending: not sent yet when the task was handed back; the next attempt sends it. */
   status: "accepted" | "failed" | "pending";
   error?: ItemError;
-}
-
-/** Why the items not yet sent wait for the next attempt, and how long. */
-interface Held {
-  why: "rate_limited" | "draining";
-  waitMs: number;
 }
 
 /**
@@ -119,15 +114,6 @@ function acceptedEarlier(ctx: OperationContext, count: number): Set<number> {
     ctx.logger.info({ accepted: accepted.size, of: count }, "resuming a handed-back batch");
   }
   return accepted;
-}
-
-/** An item's failure that hands the task back rather than failing the item. */
-function heldBy(error: unknown): Held | undefined {
-  if (error instanceof CallStopped) return { why: "draining", waitMs: 0 };
-  if (isCommonRoomError(error) && error.kind === "rate_limited") {
-    return { why: "rate_limited", waitMs: error.waitMs ?? 0 };
-  }
-  return undefined;
 }
 
 /** The drain wins (go back now); else the longer wait. */

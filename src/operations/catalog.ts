@@ -1,7 +1,6 @@
 import type { CallOptions, CommonRoomClient } from "../commonroom/client.js";
-import { CallStopped, DRAINING } from "../commonroom/errors.js";
 import { DEFAULT_ATTEMPT_BUDGET_MS } from "../commonroom/rate-policy.js";
-import { budgetSpent } from "../commonroom/retry.js";
+import { budgetSpent, stopped } from "../commonroom/retry.js";
 import type { ApiActivity, ApiUser, CustomField } from "../commonroom/schemas.js";
 import { InvalidInputError, type InputIssue } from "./errors.js";
 
@@ -135,11 +134,7 @@ function awaitWithin<T>(value: Promise<T>, { deadline, stop }: CallOptions): Pro
   return new Promise<T>((resolve, reject) => {
     const giveUp = () => {
       clear();
-      reject(
-        stop?.aborted && stop.reason === DRAINING
-          ? new CallStopped("catalog")
-          : budgetSpent("catalog"),
-      );
+      reject(stop?.aborted ? stopped("catalog", stop) : budgetSpent("catalog"));
     };
     const timer =
       deadline === undefined ? undefined : setTimeout(giveUp, Math.max(0, deadline - Date.now()));

@@ -103,6 +103,21 @@ export class HandBackError extends Error {
   }
 }
 
+/** Why a call's failure hands the task back rather than failing it, and for how long. */
+export interface Held {
+  why: HandBackError["why"];
+  waitMs: number;
+}
+
+/** A call held past the attempt's budget by the rate limit, or stopped by the drain. */
+export function heldBy(error: unknown): Held | undefined {
+  if (error instanceof CallStopped) return { why: "draining", waitMs: 0 };
+  if (isCommonRoomError(error) && error.kind === "rate_limited") {
+    return { why: "rate_limited", waitMs: error.waitMs ?? 0 };
+  }
+  return undefined;
+}
+
 /** The task names an integration that is not configured, or is switched off. */
 export class IntegrationError extends Error {
   override readonly name = "IntegrationError";

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import type { CallOptions, Page } from "../commonroom/client.js";
-import { CallStopped, CommonRoomError, isCommonRoomError } from "../commonroom/errors.js";
+import { CommonRoomError, isCommonRoomError } from "../commonroom/errors.js";
 import { BooleanInput, integerInput } from "../commonroom/input-forms.js";
 import { SortDirection } from "../commonroom/schemas.js";
 import type { Logger } from "../logger.js";
-import { HandBackError, OutputTooLargeError } from "./errors.js";
+import { HandBackError, heldBy, OutputTooLargeError } from "./errors.js";
 import { pagesBefore } from "./resume.js";
 import { jsonBytes } from "./output-ceiling.js";
 
@@ -213,15 +213,6 @@ function withResumeCursor(error: unknown, cursor: string | undefined, collected:
   });
   resumed.afterUnansweredRequest = error.afterUnansweredRequest;
   return resumed;
-}
-
-/** A page's failure that hands the task back rather than failing it. */
-function heldBy(error: unknown): { why: "rate_limited" | "draining"; waitMs: number } | undefined {
-  if (error instanceof CallStopped) return { why: "draining", waitMs: 0 };
-  if (isCommonRoomError(error) && error.kind === "rate_limited") {
-    return { why: "rate_limited", waitMs: error.waitMs ?? 0 };
-  }
-  return undefined;
 }
 
 /** Drops absent keys, so Common Room receives only the filters the task gave. */

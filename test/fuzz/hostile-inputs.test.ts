@@ -14,7 +14,7 @@ import { SAMPLE_INPUTS } from "../support/sample-inputs.js";
  * Property: a task input built to trip lookups (keys named like Object.prototype's members,
  * `__proto__`, at any depth, deep nesting, huge strings), as Conductor delivers it (parsed
  * JSON), ends COMPLETED or with a documented code: never INTERNAL_ERROR, never a throw.
- * 10,000 inputs over the 21 operations.
+ * 10,000 inputs over every operation.
  */
 
 const TOKEN = "hostile-token-77c1";
